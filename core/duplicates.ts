@@ -1,0 +1,33 @@
+/**
+ * Near-identical chunks: boilerplate repeated across reports ("This report is published ...",
+ * the same framework paragraph in every inspection). Two chunks are near-identical when their
+ * texts are the same after folding case, digits, punctuation and the name of their own council.
+ * Groups are computed once per index; search results collapse each group into one result.
+ */
+import { createHash } from 'node:crypto';
+import type { ProcessedDoc } from './types.ts';
+
+/** Group id per chunk (chunks in corpus order); chunks of one group share the id. */
+export function duplicateGroups(docs: ProcessedDoc[]): Int32Array {
+  const ids = new Map<string, number>();
+  const out: number[] = [];
+  for (const doc of docs) {
+    const council = doc.meta.council ? fold(doc.meta.council) : null;
+    for (const chunk of doc.chunks) {
+      let key = fold(chunk.text);
+      if (council) key = key.split(council).join('#');
+      const digest = createHash('sha1').update(key).digest('base64');
+      let id = ids.get(digest);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(digest, id);
+      }
+      out.push(id);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+function fold(s: string): string {
+  return s.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+}

@@ -1,0 +1,107 @@
+/**
+ * Filters on report metadata (council, type, years, judgement) and facet counts.
+ * Council names map through boundary changes, so a filter on a council also finds the reports of
+ * its predecessors (and of its successors): "North Northamptonshire" finds "Northamptonshire".
+ */
+import type { Facets, FacetValue } from './api-types.ts';
+import type { Filters } from './query.ts';
+import type { DocMeta } from './types.ts';
+
+/** Successor authorities and the predecessors whose reports they inherit. */
+const SUCCESSIONS: Array<{ successors: string[]; predecessors: string[] }> = [
+  { successors: ['North Northamptonshire', 'West Northamptonshire'], predecessors: ['Northamptonshire'] },
+  { successors: ['Cumberland', 'Westmorland and Furness'], predecessors: ['Cumbria'] },
+  { successors: ['Bournemouth, Christchurch and Poole'], predecessors: ['Bournemouth', 'Poole'] },
+  { successors: ['Dorset'], predecessors: ['Dorset County Council'] },
+  { successors: ['North Yorkshire'], predecessors: ['North Yorkshire County Council'] },
+  { successors: ['Buckinghamshire'], predecessors: ['Buckinghamshire County Council'] },
+];
+
+/** Lower case, no "London Borough of" / "Council" / punctuation: the form names are compared in. */
+export function councilKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/\b(london borough of|royal borough of|city of|borough of|county council|metropolitan borough council|borough council|city council|council)\b/g, ' ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** Every council key a filter value stands for: itself plus predecessors and successors. */
+export function councilKeys(value: string): Set<string> {
+  const key = councilKey(value);
+  const out = new Set([key]);
+  for (const s of SUCCESSIONS) {
+    const names = [...s.successors, ...s.predecessors].map(councilKey);
+    if (names.includes(key)) names.forEach((n) => out.add(n));
+  }
+  return out;
+}
+
+const GRADE_ALIASES: Record<string, string> = { ri: 'requires improvement', 'requires improvement to be good': 'requires improvement' };
+
+function gradeKey(g: string): string {
+  const k = g.toLowerCase().replace(/[_-]+/g, ' ').trim();
+  return GRADE_ALIASES[k] ?? k;
+}
+
+/** The judgement a report is summarised by (overall effectiveness where stated). */
+export function overallGrade(doc: DocMeta): string | null {
+  const overall = doc.judgements.find((j) => /overall/.test(j.area.toLowerCase())) ?? null;
+  return overall ? gradeKey(overall.grade) : null;
+}
+
+/** "inadequate" matches any judgement with that grade; "care leavers:inadequate" one area. */
+function judgementMatches(doc: DocMeta, value: string): boolean {
+  const [area, grade] = value.includes(':') ? value.split(':', 2) as [string, string] : [null, value];
+  const want = gradeKey(grade);
+  return doc.judgements.some((j) => gradeKey(j.grade).startsWith(want) && (area === null || j.area.toLowerCase().includes(area.trim().toLowerCase())));
+}
+
+export type FilterDimension = 'council' | 'year' | 'type' | 'judgement';
+
+/** A predicate over documents; `ignore` leaves one dimension out (for that dimension's facet counts). */
+export function docPredicate(f: Filters, ignore?: FilterDimension): (doc: DocMeta) => boolean {
+  const councils = ignore === 'council' || f.council.length === 0 ? null : new Set(f.council.flatMap((c) => [...councilKeys(c)]));
+  const types = ignore === 'type' || f.type.length === 0 ? null : new Set(f.type);
+  const years = ignore !== 'year' && (f.from !== null || f.to !== null);
+  const judgements = ignore === 'judgement' ? [] : f.judgement;
+  return (doc) => {
+    if (councils && !(doc.council && councils.has(councilKey(doc.council)))) return false;
+    if (types && !types.has(doc.type)) return false;
+    if (years) {
+      if (doc.year === null) return false;
+      if (f.from !== null && doc.year < f.from) return false;
+      if (f.to !== null && doc.year > f.to) return false;
+    }
+    return judgements.every((j) => judgementMatches(doc, j));
+  };
+}
+
+export function isEmpty(f: Filters): boolean {
+  return f.council.length === 0 && f.type.length === 0 && f.from === null && f.to === null && f.judgement.length === 0;
+}
+
+/**
+ * Facet counts over result candidates: each dimension counts the candidates that pass every
+ * other filter, so choosing a value still shows the counts of the alternatives.
+ */
+export function facetCounts(candidates: DocMeta[], f: Filters): Facets {
+  const count = (dim: FilterDimension, valueOf: (d: DocMeta) => string | null): FacetValue[] => {
+    const pass = docPredicate(f, dim);
+    const counts = new Map<string, number>();
+    for (const d of candidates) {
+      if (!pass(d)) continue;
+      const v = valueOf(d);
+      if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    const out = [...counts].map(([value, n]) => ({ value, count: n }));
+    return dim === 'year' ? out.sort((a, b) => b.value.localeCompare(a.value)) : out.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  };
+  return {
+    council: count('council', (d) => d.council),
+    year: count('year', (d) => (d.year === null ? null : String(d.year))),
+    type: count('type', (d) => d.type),
+    judgement: count('judgement', overallGrade),
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The saved index: a manifest plus three parts (documents, vectors, keyword index), each named
+ * by build id and protected by a SHA-256 in the manifest. Encoding and decoding only: reading
+ * and writing files is the caller's job (indexer/write.ts, server/load-index.ts).
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from './errors.ts';
+import type { Chunk, DocMeta, EmbedderInfo, Paragraph, ProcessedDoc, SkippedFile } from './types.ts';
+
+/** Bump when the saved layout or the meaning of its fields changes; load refuses other versions. */
+export const INDEX_FORMAT_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface PartRef {
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface FileRecord {
+  /** SHA-256 of the file's bytes. */
+  hash: string;
+  docId: string | null;
+  /** Why it was skipped, when it was. */
+  skipped?: string;
+}
+
+export interface IndexManifest {
+  format: number;
+  buildId: string;
+  builtAt: string;
+  /** Version of the text pipeline that produced the documents (see indexer/build.ts). */
+  pipeline: number;
+  embedder: EmbedderInfo;
+  counts: { documents: number; chunks: number; paragraphs: number; words: number; pages: number };
+  /** Every file seen in the corpus, by path relative to it. */
+  files: Record<string, FileRecord>;
+  skipped: SkippedFile[];
+  parts: { docs: PartRef; vectors: PartRef; keyword: PartRef };
+}
+
+/** Paragraph and chunk texts are slices of the document text, so only offsets are stored. */
+interface StoredDoc {
+  meta: DocMeta;
+  text: string;
+  paragraphs: Array<Omit<Paragraph, 'text'>>;
+  chunks: Array<Omit<Chunk, 'text'>>;
+}
+
+export interface IndexData {
+  docs: ProcessedDoc[];
+  /** One vector per chunk, in document order then chunk order; length = chunks * dim. */
+  vectors: Float32Array;
+  /** The keyword index as serialised by MiniSearch (JSON text). */
+  keywordJson: string;
+}
+
+export interface EncodedIndex {
+  manifest: IndexManifest;
+  parts: Array<{ file: string; bytes: Uint8Array }>;
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function encodeIndex(
+  data: IndexData,
+  info: { buildId: string; builtAt: string; pipeline: number; embedder: EmbedderInfo; files: Record<string, FileRecord>; skipped: SkippedFile[] },
+): EncodedIndex {
+  const stored: StoredDoc[] = data.docs.map((d) => ({
+    meta: d.meta,
+    text: d.text,
+    paragraphs: d.paragraphs.map(({ text: _t, ...rest }) => rest),
+    chunks: d.chunks.map(({ text: _t, ...rest }) => rest),
+  }));
+  const docsBytes = new TextEncoder().encode(JSON.stringify(stored));
+  const vectorBytes = new Uint8Array(data.vectors.buffer, data.vectors.byteOffset, data.vectors.byteLength);
+  const keywordBytes = new TextEncoder().encode(data.keywordJson);
+  const part = (name: string, ext: string, bytes: Uint8Array) => ({ file: `${name}-${info.buildId}.${ext}`, bytes });
+  const parts = { docs: part('docs', 'json', docsBytes), vectors: part('vectors', 'f32', vectorBytes), keyword: part('keyword', 'json', keywordBytes) };
+  const ref = (p: { file: string; bytes: Uint8Array }): PartRef => ({ file: p.file, sha256: sha256(p.bytes), bytes: p.bytes.byteLength });
+  const chunks = data.docs.reduce((n, d) => n + d.chunks.length, 0);
+  const manifest: IndexManifest = {
+    format: INDEX_FORMAT_VERSION,
+    buildId: info.buildId,
+    builtAt: info.builtAt,
+    pipeline: info.pipeline,
+    embedder: info.embedder,
+    counts: {
+      documents: data.docs.length,
+      chunks,
+      paragraphs: data.docs.reduce((n, d) => n + d.paragraphs.length, 0),
+      words: data.docs.reduce((n, d) => n + d.meta.words, 0),
+      pages: data.docs.reduce((n, d) => n + (d.meta.pages ?? 0), 0),
+    },
+    files: info.files,
+    skipped: info.skipped,
+    parts: { docs: ref(parts.docs), vectors: ref(parts.vectors), keyword: ref(parts.keyword) },
+  };
+  if (data.vectors.length !== chunks * info.embedder.dim) {
+    throw new AppError('internal', `Index: ${data.vectors.length} vector values for ${chunks} chunks of dimension ${info.embedder.dim}`);
+  }
+  return { manifest, parts: [parts.docs, parts.vectors, parts.keyword] };
+}
+
+/** Parse and check a manifest. Refuses other format versions with a clear message. */
+export function parseManifest(json: string): IndexManifest {
+  let m: IndexManifest;
+  try {
+    m = JSON.parse(json) as IndexManifest;
+  } catch (cause) {
+    throw new AppError('index_corrupt', `Index: ${MANIFEST_FILE} is not valid JSON; rebuild the index`, { cause });
+  }
+  if (typeof m !== 'object' || m === null || typeof m.format !== 'number') {
+    throw new AppError('index_corrupt', `Index: ${MANIFEST_FILE} has no format version; rebuild the index`);
+  }
+  if (m.format !== INDEX_FORMAT_VERSION) {
+    throw new AppError(
+      'index_format',
+      `Index: saved index has format version ${m.format}, this version reads only ${INDEX_FORMAT_VERSION}; rebuild the index`,
+    );
+  }
+  return m;
+}
+
+export type PartReader = (file: string) => Promise<Uint8Array>;
+
+/** Read and verify every part named by the manifest. `keyword` may be skipped (the indexer rebuilds it). */
+export async function decodeIndex(manifest: IndexManifest, read: PartReader, options: { keyword?: boolean } = {}): Promise<IndexData> {
+  const docsBytes = await readVerified(manifest.parts.docs, read);
+  const vectorBytes = await readVerified(manifest.parts.vectors, read);
+  const keywordJson = options.keyword === false ? '' : new TextDecoder().decode(await readVerified(manifest.parts.keyword, read));
+  let stored: StoredDoc[];
+  try {
+    stored = JSON.parse(new TextDecoder().decode(docsBytes)) as StoredDoc[];
+  } catch (cause) {
+    throw new AppError('index_corrupt', `Index: ${manifest.parts.docs.file} cannot be parsed; rebuild the index`, { cause });
+  }
+  const docs = stored.map(restoreDoc);
+  // Copy into an aligned buffer: a Buffer from fs may start at an odd offset.
+  const vectors = new Float32Array(vectorBytes.byteLength / 4);
+  new Uint8Array(vectors.buffer).set(vectorBytes);
+  return { docs, vectors, keywordJson };
+}
+
+async function readVerified(ref: PartRef, read: PartReader): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await read(ref.file);
+  } catch (cause) {
+    throw new AppError('index_corrupt', `Index: part ${ref.file} is missing; rebuild the index`, { cause });
+  }
+  if (bytes.byteLength !== ref.bytes || sha256(bytes) !== ref.sha256) {
+    throw new AppError('index_corrupt', `Index: part ${ref.file} fails its checksum (truncated or damaged); rebuild the index`);
+  }
+  return bytes;
+}
+
+function restoreDoc(d: StoredDoc): ProcessedDoc {
+  return {
+    meta: d.meta,
+    text: d.text,
+    paragraphs: d.paragraphs.map((p) => ({ ...p, text: d.text.slice(p.start, p.end) })),
+    chunks: d.chunks.map((c) => ({ ...c, text: d.text.slice(c.start, c.end) })),
+  };
+}

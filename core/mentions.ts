@@ -1,0 +1,189 @@
+/**
+ * Every mention: an exhaustive list of every paragraph (headings included) that matches a query
+ * in keyword logic - every clause must match (words by stem, phrases exactly), exclusions must
+ * not - with occurrence counts by year and by council, per report and per 10 000 words.
+ * No thesaurus here: a count of "private fostering" counts those words, nothing broader.
+ * Counting uses the same matcher as highlighting (core/text-match.ts), so what is counted is what
+ * is marked.
+ */
+import type { CouncilCount, MentionsResponse, ResultItem, YearCount } from './api-types.ts';
+import { badParam } from './errors.ts';
+import { docPredicate } from './filters.ts';
+import { emptyFilters, hasTerms, mergeFilters, parseQuery, type Filters, type ParsedQuery, type Unit } from './query.ts';
+import { toResultItem } from './result-item.ts';
+import type { SearchIndex } from './search-index.ts';
+import { compile, literalHint, mergeSpans, tokensOf, type CompiledMatcher, type Span } from './text-match.ts';
+import type { Paragraph, ProcessedDoc } from './types.ts';
+
+export interface MentionsRequest {
+  q: string;
+  filters?: Partial<Filters>;
+  limit?: number;
+  offset?: number;
+}
+
+export type MentionItem = ResultItem & { occurrences: number };
+
+export interface Mention {
+  doc: ProcessedDoc;
+  paragraph: Paragraph;
+  spans: Span[];
+}
+
+interface Compiled {
+  clauses: Array<{ matchers: CompiledMatcher[]; hints: Array<string | null> }>;
+  exclude: CompiledMatcher[];
+}
+
+function compileQuery(q: ParsedQuery): Compiled {
+  const compileAll = (units: Unit[]) => units.map(compile).filter((m): m is CompiledMatcher => m !== null);
+  return {
+    clauses: q.clauses.map((c) => ({ matchers: compileAll(c.any), hints: c.any.map(literalHint) })),
+    exclude: compileAll(q.exclude),
+  };
+}
+
+const lowerCache = new WeakMap<ProcessedDoc, string>();
+
+function lowerText(doc: ProcessedDoc): string {
+  let s = lowerCache.get(doc);
+  if (s === undefined) {
+    s = doc.text.toLowerCase();
+    lowerCache.set(doc, s);
+  }
+  return s;
+}
+
+/** Paragraphs of a document that may match: those containing a literal hint of the first clause. */
+function candidates(doc: ProcessedDoc, hints: Array<string | null>): Paragraph[] {
+  if (hints.some((h) => h === null || h.length < 2)) return doc.paragraphs;
+  const lower = lowerText(doc);
+  const out = new Set<Paragraph>();
+  for (const hint of hints as string[]) {
+    let at = lower.indexOf(hint);
+    while (at !== -1) {
+      const p = paragraphAt(doc.paragraphs, at);
+      if (p) {
+        out.add(p);
+        at = lower.indexOf(hint, p.end);
+      } else at = lower.indexOf(hint, at + 1);
+    }
+  }
+  return [...out].sort((a, b) => a.start - b.start);
+}
+
+function paragraphAt(ps: Paragraph[], offset: number): Paragraph | null {
+  let lo = 0;
+  let hi = ps.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = ps[mid]!;
+    if (offset < p.start) hi = mid - 1;
+    else if (offset >= p.end) lo = mid + 1;
+    else return p;
+  }
+  return null;
+}
+
+/** Every matching paragraph of the documents, in document then paragraph order. */
+export function findMentions(docs: ProcessedDoc[], q: ParsedQuery): Mention[] {
+  const c = compileQuery(q);
+  if (c.clauses.length === 0) return [];
+  const out: Mention[] = [];
+  for (const doc of docs) {
+    for (const p of candidates(doc, c.clauses[0]!.hints)) {
+      const toks = tokensOf(p.text);
+      const spans: Span[] = [];
+      let ok = true;
+      for (const clause of c.clauses) {
+        const found = clause.matchers.flatMap((m) => m(toks));
+        if (found.length === 0) {
+          ok = false;
+          break;
+        }
+        spans.push(...found);
+      }
+      if (!ok || c.exclude.some((m) => m(toks).length > 0)) continue;
+      out.push({ doc, paragraph: p, spans: mergeSpans(spans) });
+    }
+  }
+  return out;
+}
+
+export function mentions(index: SearchIndex, req: MentionsRequest): MentionsResponse & { all: Mention[] } {
+  const parsed = parseQuery(req.q);
+  const filters = mergeFilters(parsed.filters, req.filters ?? emptyFilters());
+  if (filters.from !== null && filters.to !== null && filters.from > filters.to) {
+    throw badParam('from', `must not be after "to" (${filters.from} > ${filters.to})`);
+  }
+  if (!hasTerms(parsed)) throw badParam('q', 'has no words to search for (only filters or exclusions)');
+  const allow = docPredicate(filters);
+  const docs = index.docs.filter((d) => allow(d.meta));
+  // Newest reports first; paragraphs in reading order.
+  const ordered = [...docs].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source));
+  const all = findMentions(ordered, parsed);
+  const occurrences = all.reduce((n, m) => n + m.spans.length, 0);
+  const offset = req.offset ?? 0;
+  const limit = req.limit ?? 100;
+  return {
+    query: req.q,
+    total: all.length,
+    occurrences,
+    byYear: byYear(docs, all),
+    byCouncil: byCouncil(all),
+    results: all.slice(offset, offset + limit).map(mentionItem),
+    all,
+  };
+}
+
+export function mentionItem(m: Mention): MentionItem {
+  const p = m.paragraph;
+  const item = toResultItem(
+    { id: `${m.doc.meta.id}#${p.anchor}`, anchor: p.anchor, text: p.text, section: p.section, paragraphs: p.number ? [p.number] : [], pageStart: p.pageStart, pageEnd: p.pageEnd },
+    m.doc.meta,
+    m.spans,
+    { keyword: true, semantic: false },
+    { score: m.spans.length, duplicates: 1 },
+  );
+  return { ...item, occurrences: m.spans.length };
+}
+
+function byYear(docs: ProcessedDoc[], all: Mention[]): YearCount[] {
+  const years = new Map<number, YearCount & { words: number }>();
+  for (const d of docs) {
+    if (d.meta.year === null) continue;
+    const y = years.get(d.meta.year) ?? { year: d.meta.year, count: 0, occurrences: 0, reports: 0, reportsTotal: 0, per10kWords: 0, words: 0 };
+    y.reportsTotal++;
+    y.words += d.meta.words;
+    years.set(d.meta.year, y);
+  }
+  const seen = new Set<string>();
+  for (const m of all) {
+    const y = m.doc.meta.year === null ? undefined : years.get(m.doc.meta.year);
+    if (!y) continue;
+    y.count++;
+    y.occurrences += m.spans.length;
+    if (!seen.has(m.doc.meta.id)) {
+      seen.add(m.doc.meta.id);
+      y.reports++;
+    }
+  }
+  return [...years.values()]
+    .sort((a, b) => a.year - b.year)
+    .map(({ words, ...y }) => ({ ...y, per10kWords: words > 0 ? Math.round((y.occurrences / words) * 10_000 * 100) / 100 : 0 }));
+}
+
+function byCouncil(all: Mention[]): CouncilCount[] {
+  const out = new Map<string, CouncilCount & { docs: Set<string> }>();
+  for (const m of all) {
+    const name = m.doc.meta.council ?? 'Unknown';
+    const c = out.get(name) ?? { council: name, count: 0, occurrences: 0, reports: 0, docs: new Set<string>() };
+    c.count++;
+    c.occurrences += m.spans.length;
+    c.docs.add(m.doc.meta.id);
+    out.set(name, c);
+  }
+  return [...out.values()]
+    .map(({ docs, ...c }) => ({ ...c, reports: docs.size }))
+    .sort((a, b) => b.occurrences - a.occurrences || a.council.localeCompare(b.council));
+}

@@ -1,0 +1,53 @@
+/**
+ * The loaded, searchable index: documents, a flat chunk table in vector order, the vectors and
+ * the keyword index. Built from decoded index data (core/index-file.ts); no I/O here.
+ */
+import MiniSearch from 'minisearch';
+import type { IndexData, IndexManifest } from './index-file.ts';
+import { keywordIndexOptions } from './keyword-options.ts';
+import type { Chunk, ProcessedDoc } from './types.ts';
+
+export interface SearchIndex {
+  manifest: IndexManifest;
+  docs: ProcessedDoc[];
+  docById: Map<string, ProcessedDoc>;
+  /** Every chunk, in the order of the vectors and the keyword index ids. */
+  chunks: Chunk[];
+  /** Index into `docs` of each chunk's document. */
+  chunkDoc: Int32Array;
+  chunkById: Map<string, number>;
+  vectors: Float32Array;
+  dim: number;
+  keyword: MiniSearch;
+  /** Whether a (stemmed) term occurs anywhere in the keyword index. */
+  hasTerm(term: string): boolean;
+}
+
+export function openSearchIndex(manifest: IndexManifest, data: IndexData): SearchIndex {
+  const chunks: Chunk[] = [];
+  const chunkDocList: number[] = [];
+  data.docs.forEach((d, i) => {
+    for (const c of d.chunks) {
+      chunks.push(c);
+      chunkDocList.push(i);
+    }
+  });
+  const keyword = MiniSearch.loadJSON(data.keywordJson, keywordIndexOptions());
+  // MiniSearch keeps its term tree private; use it when present to skip needless fuzzy lookups.
+  const tree = (keyword as unknown as { _index?: { has(term: string): boolean } })._index;
+  const hasTerm = tree && typeof tree.has === 'function'
+    ? (term: string) => tree.has(term)
+    : () => false;
+  return {
+    manifest,
+    docs: data.docs,
+    docById: new Map(data.docs.map((d) => [d.meta.id, d])),
+    chunks,
+    chunkDoc: Int32Array.from(chunkDocList),
+    chunkById: new Map(chunks.map((c, i) => [c.id, i])),
+    vectors: data.vectors,
+    dim: manifest.embedder.dim,
+    keyword,
+    hasTerm,
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Search over a loaded index in three modes:
+ *   keyword   BM25 with stemming and the thesaurus (core/keyword-search.ts)
+ *   semantic  cosine similarity of the query embedding with every chunk
+ *   hybrid    both, fused (core/fusion.ts)
+ * Filters, facets, exclusions and phrase checks apply in every mode; near-identical chunks are
+ * collapsed into one result with a count.
+ */
+import type { ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import { duplicateGroups } from './duplicates.ts';
+import type { Embedder } from './embedder.ts';
+import { badParam } from './errors.ts';
+import { docPredicate, facetCounts } from './filters.ts';
+import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
+import { planKeywordQuery, runKeyword, type KeywordPlan } from './keyword-search.ts';
+import { emptyFilters, hasTerms, mergeFilters, parseQuery, semanticText, type Filters, type ParsedQuery } from './query.ts';
+import { toResultItem } from './result-item.ts';
+import type { SearchIndex } from './search-index.ts';
+import { sentenceSpans } from './sentences.ts';
+import { compile, findAll, tokensOf } from './text-match.ts';
+import { dotRow, scoreAll, topK } from './vectors.ts';
+
+export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'keyword', 'semantic'];
+
+export interface SearchRequest {
+  q: string;
+  mode?: SearchMode;
+  limit?: number;
+  offset?: number;
+  filters?: Partial<Filters>;
+}
+
+export interface SearchTuning {
+  fusion: FusionOptions;
+  /** Semantic candidates considered (and returned at most) per query. */
+  semanticK: number;
+  /** Keyword hits fused in hybrid mode (best first). */
+  hybridKeywordK: number;
+  /** Use the thesaurus in keyword and hybrid modes. */
+  thesaurus: boolean;
+}
+
+export const DEFAULT_TUNING: SearchTuning = { fusion: DEFAULT_FUSION, semanticK: 100, hybridKeywordK: 300, thesaurus: true };
+
+interface Ranked extends Fused {}
+
+export class SearchEngine {
+  readonly index: SearchIndex;
+  readonly embedder: Embedder | null;
+  readonly tuning: SearchTuning;
+  private readonly groups: Int32Array;
+
+  constructor(index: SearchIndex, embedder: Embedder | null, tuning: Partial<SearchTuning> = {}) {
+    this.index = index;
+    this.embedder = embedder;
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.groups = duplicateGroups(index.docs);
+  }
+
+  async search(req: SearchRequest): Promise<SearchResponse> {
+    const t0 = performance.now();
+    const mode = req.mode ?? 'hybrid';
+    const limit = req.limit ?? 10;
+    const offset = req.offset ?? 0;
+    const parsed = parseQuery(req.q);
+    const filters = mergeFilters(parsed.filters, req.filters ?? emptyFilters());
+    if (filters.from !== null && filters.to !== null && filters.from > filters.to) {
+      throw badParam('from', `must not be after "to" (${filters.from} > ${filters.to})`);
+    }
+    if (!hasTerms(parsed)) throw badParam('q', 'has no words to search for (only filters or exclusions)');
+    if (mode !== 'keyword' && !this.embedder) throw badParam('mode', `"${mode}" needs the embedding model, which is not loaded; use mode=keyword`);
+
+    const { index } = this;
+    const allowDoc = docPredicate(filters);
+    const allowed = index.docs.map((d) => allowDoc(d.meta));
+    const ranked = await this.rank(parsed, mode, (row) => allowed[index.chunkDoc[row]!]!);
+    const visible = ranked.list.filter((r) => allowed[index.chunkDoc[r.index]!]);
+    const collapsed = this.collapse(visible);
+    const page = collapsed.slice(offset, offset + limit);
+    const results = await this.toResults(page, parsed, ranked.plan, ranked.queryVector);
+    const candidateDocs = ranked.list.map((r) => index.docs[index.chunkDoc[r.index]!]!.meta);
+    return {
+      query: req.q,
+      mode,
+      total: collapsed.length,
+      tookMs: Math.round((performance.now() - t0) * 10) / 10,
+      embedder: index.manifest.embedder,
+      results,
+      facets: facetCounts(candidateDocs, filters),
+    };
+  }
+
+  /**
+   * Rank every candidate of the mode. Keyword hits are not filtered here (the caller filters, so
+   * facets can count the other values); semantic neighbours are sought among allowed rows only.
+   */
+  private async rank(parsed: ParsedQuery, mode: SearchMode, allowRow: (row: number) => boolean): Promise<{ list: Ranked[]; plan: KeywordPlan; queryVector: Float32Array | null }> {
+    const { index, tuning } = this;
+    const plan = planKeywordQuery(parsed, index.hasTerm, tuning.thesaurus && mode !== 'semantic');
+    const textOf = (i: number): string => index.chunks[i]!.text;
+    const keyword = mode === 'semantic' ? [] : runKeyword(index.keyword, plan, parsed.exclude, { textOf });
+    if (mode === 'keyword') {
+      return { list: keyword.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), plan, queryVector: null };
+    }
+    const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
+    const scores = scoreAll(index.vectors, queryVector);
+    const gate = this.semanticGate(parsed, plan, textOf);
+    const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);
+    if (mode === 'semantic') {
+      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), plan, queryVector };
+    }
+    const fused = fuse(keyword.slice(0, tuning.hybridKeywordK), semantic, (i) => scores[i]!, tuning.fusion);
+    // Keyword hits beyond the fused head keep their BM25 order after it, so the total stays exhaustive.
+    const tail = keyword.slice(tuning.hybridKeywordK).map((h) => ({ index: h.index, score: 0, keyword: true, semantic: false }));
+    return { list: [...fused, ...tail], plan, queryVector };
+  }
+
+  /** Semantic hits must still honour phrases and exclusions. */
+  private semanticGate(parsed: ParsedQuery, plan: KeywordPlan, textOf: (i: number) => string): ((row: number) => boolean) | undefined {
+    const must = plan.phrases.map(compile).filter((m) => m !== null);
+    const not = parsed.exclude.map(compile).filter((m) => m !== null);
+    if (must.length === 0 && not.length === 0) return undefined;
+    return (row) => {
+      const toks = tokensOf(textOf(row));
+      return must.every((m) => m(toks).length > 0) && not.every((m) => m(toks).length === 0);
+    };
+  }
+
+  /** Keep the best chunk of each near-identical group, counting the rest. */
+  private collapse(list: Ranked[]): Array<Ranked & { duplicates: number; others: number[] }> {
+    const byGroup = new Map<number, Ranked & { duplicates: number; others: number[] }>();
+    const out: Array<Ranked & { duplicates: number; others: number[] }> = [];
+    for (const r of list) {
+      const g = this.groups[r.index]!;
+      const kept = byGroup.get(g);
+      if (kept) {
+        kept.duplicates++;
+        kept.others.push(r.index);
+        continue;
+      }
+      const entry = { ...r, duplicates: 1, others: [] as number[] };
+      byGroup.set(g, entry);
+      out.push(entry);
+    }
+    return out;
+  }
+
+  private async toResults(
+    page: Array<Ranked & { duplicates: number; others: number[] }>,
+    parsed: ParsedQuery,
+    plan: KeywordPlan,
+    queryVector: Float32Array | null,
+  ): Promise<ResultItem[]> {
+    const { index } = this;
+    const highlight = plan.highlight.length > 0 ? plan.highlight : parsed.clauses.flatMap((c) => c.any);
+    const items = page.map((r) => {
+      const chunk = index.chunks[r.index]!;
+      return { r, chunk, spans: findAll(chunk.text, highlight) };
+    });
+    const focus = queryVector ? await this.focusSentences(items.filter((i) => i.spans.length === 0).map((i) => i.chunk.text), queryVector) : [];
+    let f = 0;
+    return items.map(({ r, chunk, spans }) => {
+      const doc = index.docs[index.chunkDoc[r.index]!]!;
+      const others = [...new Set(r.others.map((o) => index.docs[index.chunkDoc[o]!]!.meta.id))].filter((id) => id !== doc.meta.id);
+      return toResultItem(chunk, doc.meta, spans, { keyword: r.keyword, semantic: r.semantic }, {
+        score: r.score,
+        duplicates: r.duplicates,
+        duplicateDocs: others,
+        focusSentence: spans.length === 0 ? focus[f++] ?? null : null,
+      });
+    });
+  }
+
+  /** For hits with no matching words: the sentence most similar to the query (one batched call). */
+  private async focusSentences(texts: string[], queryVector: Float32Array): Promise<number[]> {
+    if (texts.length === 0 || !this.embedder) return [];
+    const perText = texts.map((t) => sentenceSpans(t).slice(0, 12).map(([a, b]) => t.slice(a, b)));
+    const flat = perText.flat();
+    if (flat.length === 0) return texts.map(() => 0);
+    const vectors = await this.embedder.embedPassages(flat);
+    let k = 0;
+    return perText.map((sentences) => {
+      let best = 0;
+      let bestScore = -Infinity;
+      sentences.forEach((_, i) => {
+        const v = vectors[k++]!;
+        const s = dotRow(v, 0, queryVector);
+        if (s > bestScore) {
+          bestScore = s;
+          best = i;
+        }
+      });
+      return best;
+    });
+  }
+}

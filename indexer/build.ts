@@ -1,0 +1,276 @@
+/**
+ * Build or update the saved index of a corpus folder. Only added and changed files are read and
+ * embedded; unchanged files keep their chunks and vectors; an unchanged corpus is a no-op that
+ * never loads the model. The new index replaces the old one atomically (indexer/write.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import MiniSearch from 'minisearch';
+import type { Embedder } from '../core/embedder.ts';
+import { AppError } from '../core/errors.ts';
+import {
+  MANIFEST_FILE, decodeIndex, encodeIndex, parseManifest, sha256, type FileRecord, type IndexData, type IndexManifest,
+} from '../core/index-file.ts';
+import { keywordIndexOptions } from '../core/keyword-options.ts';
+import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
+import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
+import { loadCatalog, type CatalogEntry } from './catalog.ts';
+import { processFile } from './document.ts';
+import { progressBar, type ProgressOptions } from './progress.ts';
+import { walkCorpus } from './walk.ts';
+import { writeIndex } from './write.ts';
+
+/**
+ * Version of the text pipeline (ingest, sections, chunking, metadata). Bump it when their output
+ * changes: every file is then processed again on the next run.
+ */
+export const PIPELINE_VERSION = 1;
+
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** Embedder id; default from EMBEDDER or the vendored model. */
+  embedderId?: string;
+  /** An embedder already loaded (it must match embedderId when both are given). */
+  embedder?: Embedder;
+  /** Process every file again even when unchanged. */
+  force?: boolean;
+  progress?: ProgressOptions;
+  /** One line per event (warnings, stages). */
+  log?: (line: string) => void;
+}
+
+export interface BuildSummary {
+  noop: boolean;
+  documents: number;
+  chunks: number;
+  pages: number;
+  skipped: SkippedFile[];
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  embedder: EmbedderInfo;
+  embedded: number;
+  seconds: number;
+  stages: { scan: number; read: number; embed: number; keyword: number; write: number };
+  chunksPerSecond: number | null;
+  indexBytes: number;
+}
+
+export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
+  const t0 = performance.now();
+  const log = options.log ?? (() => {});
+  const embedderId = options.embedder?.info.id ?? resolveEmbedderId(options.embedderId);
+  const stages = { scan: 0, read: 0, embed: 0, keyword: 0, write: 0 };
+
+  // 1. Scan: hash every file and compare with the previous manifest.
+  const walk = await walkCorpus(options.corpusDir);
+  const catalog = await loadCatalog(options.corpusDir);
+  const previous = await readPreviousManifest(options.indexDir, log);
+  const reusable = previous !== null && previous.embedder.id === embedderId && previous.pipeline === PIPELINE_VERSION && !options.force;
+  const files: Record<string, FileRecord> = {};
+  const todo: Array<{ source: string; hash: string; entry: CatalogEntry | undefined }> = [];
+  let added = 0;
+  let changed = 0;
+  for (const source of walk.files) {
+    const bytes = await readFile(join(options.corpusDir, source)).catch((err: NodeJS.ErrnoException) => err);
+    if (bytes instanceof Error) {
+      files[source] = { hash: '', docId: null, skipped: `file cannot be read (${bytes.code ?? bytes.message})` };
+      continue;
+    }
+    const entry = catalog[source];
+    const hash = sha256(bytes) + (entry ? `+${sha256(JSON.stringify(entry)).slice(0, 16)}` : '');
+    const before = previous?.files[source];
+    if (reusable && before && before.hash === hash) {
+      files[source] = before;
+      continue;
+    }
+    if (before) changed++;
+    else added++;
+    todo.push({ source, hash, entry });
+  }
+  const present = new Set(walk.files);
+  const removed = previous ? Object.keys(previous.files).filter((f) => !present.has(f)).length : 0;
+  stages.scan = seconds(t0);
+  const unchanged = walk.files.length - todo.length - Object.values(files).filter((f) => f.hash === '').length;
+
+  if (reusable && todo.length === 0 && removed === 0 && previous) {
+    log(`index: up to date (${previous.counts.documents} documents, ${previous.counts.chunks} chunks), nothing to do`);
+    return {
+      noop: true, documents: previous.counts.documents, chunks: previous.counts.chunks, pages: previous.counts.pages,
+      skipped: previous.skipped, added: 0, changed: 0, removed: 0, unchanged, embedder: previous.embedder, embedded: 0,
+      seconds: seconds(t0), stages, chunksPerSecond: null, indexBytes: indexBytes(previous),
+    };
+  }
+
+  // 2. Reuse documents and vectors of unchanged files.
+  const kept = new Map<string, { doc: ProcessedDoc; vectors: Float32Array }>();
+  if (reusable && previous) {
+    const data = await decodeIndex(previous, (f) => readFile(join(options.indexDir, f)), { keyword: false });
+    let offset = 0;
+    for (const doc of data.docs) {
+      const n = doc.chunks.length * previous.embedder.dim;
+      const rec = files[doc.meta.source];
+      if (rec && rec.docId === doc.meta.id) kept.set(doc.meta.source, { doc, vectors: data.vectors.subarray(offset, offset + n) });
+      offset += n;
+    }
+  }
+
+  // 3. Read the added and changed files.
+  const tRead = performance.now();
+  const fresh = new Map<string, ProcessedDoc>();
+  const bar = progressBar('read', todo.length, options.progress);
+  let pages = 0;
+  let newChunks = 0;
+  for (const t of todo) {
+    try {
+      const bytes = await readFile(join(options.corpusDir, t.source));
+      const doc = await processFile(t.source, bytes, t.hash.slice(0, 64), t.entry);
+      if (doc.chunks.length === 0) throw new AppError('unreadable_file', 'Ingest: no text found');
+      fresh.set(t.source, doc);
+      files[t.source] = { hash: t.hash, docId: doc.meta.id };
+      pages += doc.meta.pages ?? 0;
+      newChunks += doc.chunks.length;
+    } catch (err) {
+      const reason = err instanceof AppError ? err.message.replace(/^Ingest:\s*/, '') : `could not be read: ${(err as Error).message}`;
+      files[t.source] = { hash: t.hash, docId: null, skipped: reason };
+      log(`warning: skipped ${t.source}: ${reason}`);
+    }
+    bar.tick(1, `pages ${pages} chunks ${newChunks}`);
+  }
+  bar.done(`pages ${pages} chunks ${newChunks}`);
+  stages.read = seconds(tRead);
+
+  // 4. Embed the new chunks.
+  const tEmbed = performance.now();
+  const embedder = newChunks > 0 || kept.size === 0 ? options.embedder ?? (await loadEmbedder(embedderId)) : null;
+  const info: EmbedderInfo = embedder?.info ?? previous!.embedder;
+  const freshVectors = new Map<string, Float32Array>();
+  if (embedder && newChunks > 0) {
+    const ebar = progressBar('embed', newChunks, options.progress);
+    for (const [source, doc] of fresh) {
+      const vecs = await embedChunks(embedder, doc, (n) => ebar.tick(n));
+      freshVectors.set(source, vecs);
+    }
+    ebar.done();
+  }
+  if (embedder && !options.embedder) await embedder.dispose();
+  stages.embed = seconds(tEmbed);
+
+  // 5. Assemble in corpus order and build the keyword index.
+  const tKeyword = performance.now();
+  const docs: ProcessedDoc[] = [];
+  const parts: Float32Array[] = [];
+  for (const source of Object.keys(files).sort()) {
+    const k = kept.get(source);
+    const f = fresh.get(source);
+    if (k) {
+      docs.push(k.doc);
+      parts.push(k.vectors);
+    } else if (f) {
+      docs.push(f);
+      parts.push(freshVectors.get(source) ?? new Float32Array(0));
+    }
+  }
+  const vectors = concat(parts);
+  const keyword = buildKeywordIndex(docs);
+  stages.keyword = seconds(tKeyword);
+
+  // 6. Write atomically.
+  const tWrite = performance.now();
+  const skipped: SkippedFile[] = [
+    ...walk.skipped,
+    ...Object.entries(files).filter(([, r]) => r.skipped).map(([file, r]) => ({ file, reason: r.skipped! })),
+  ];
+  const data: IndexData = { docs, vectors, keywordJson: JSON.stringify(keyword) };
+  const builtAt = new Date().toISOString();
+  const encoded = encodeIndex(data, { buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION });
+  await writeIndex(options.indexDir, encoded);
+  stages.write = seconds(tWrite);
+
+  const embedSeconds = stages.embed;
+  return {
+    noop: false,
+    documents: docs.length,
+    chunks: encoded.manifest.counts.chunks,
+    pages: encoded.manifest.counts.pages,
+    skipped,
+    added, changed, removed, unchanged,
+    embedder: info,
+    embedded: newChunks,
+    seconds: seconds(t0),
+    stages,
+    chunksPerSecond: newChunks > 0 && embedSeconds > 0 ? Math.round(newChunks / embedSeconds) : null,
+    indexBytes: indexBytes(encoded.manifest),
+  };
+}
+
+/** The text embedded for a chunk: its nearest heading gives the passage its topic. */
+export function embeddingText(chunk: Chunk): string {
+  const heading = chunk.section[chunk.section.length - 1];
+  return heading ? `${heading}. ${chunk.text}` : chunk.text;
+}
+
+async function embedChunks(embedder: Embedder, doc: ProcessedDoc, onProgress: (n: number) => void): Promise<Float32Array> {
+  const dim = embedder.info.dim;
+  const out = new Float32Array(doc.chunks.length * dim);
+  const batch = 32;
+  for (let i = 0; i < doc.chunks.length; i += batch) {
+    const slice = doc.chunks.slice(i, i + batch);
+    const vecs = await embedder.embedPassages(slice.map(embeddingText));
+    vecs.forEach((v, j) => out.set(v, (i + j) * dim));
+    onProgress(slice.length);
+  }
+  return out;
+}
+
+/** MiniSearch over every chunk; ids are chunk ordinals in corpus order (the vector order). */
+export function buildKeywordIndex(docs: ProcessedDoc[]): MiniSearch {
+  const ms = new MiniSearch(keywordIndexOptions());
+  let id = 0;
+  for (const doc of docs) {
+    for (const chunk of doc.chunks) {
+      // Keyword ids are chunk ordinals (numbers), so a hit indexes the vectors directly.
+      ms.add({ id: id++ as unknown as string, text: chunk.text, section: chunk.section });
+    }
+  }
+  return ms;
+}
+
+async function readPreviousManifest(indexDir: string, log: (line: string) => void): Promise<IndexManifest | null> {
+  let json: string;
+  try {
+    json = await readFile(join(indexDir, MANIFEST_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    return parseManifest(json);
+  } catch (err) {
+    log(`warning: previous index not reused: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function buildIdFor(builtAt: string): string {
+  return `${builtAt.replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function indexBytes(m: IndexManifest): number {
+  return m.parts.docs.bytes + m.parts.vectors.bytes + m.parts.keyword.bytes;
+}
+
+function seconds(since: number): number {
+  return Math.round(performance.now() - since) / 1000;
+}

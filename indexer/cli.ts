@@ -1,0 +1,55 @@
+/**
+ * npm run index -- [--corpus DIR] [--index DIR] [--embedder ID] [--force] [--json]
+ * Env: CORPUS_DIR, INDEX_DIR, EMBEDDER. Builds or updates the index, shows progress on stderr,
+ * then prints a summary (one JSON line with --json). Exits non-zero only for fatal errors.
+ */
+import { parseArgs } from 'node:util';
+import { buildIndex, type BuildSummary } from './build.ts';
+import { defaultCorpusDir, defaultIndexDir } from '../core/paths.ts';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      corpus: { type: 'string' },
+      index: { type: 'string' },
+      embedder: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write('usage: npm run index -- [--corpus DIR] [--index DIR] [--embedder ID] [--force] [--json]\n');
+    return;
+  }
+  const json = values.json === true;
+  const summary = await buildIndex({
+    corpusDir: values.corpus ?? defaultCorpusDir(),
+    indexDir: values.index ?? defaultIndexDir(),
+    embedderId: values.embedder,
+    force: values.force === true,
+    progress: { silent: json },
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(json ? `${JSON.stringify(summary)}\n` : describe(summary));
+}
+
+function describe(s: BuildSummary): string {
+  const lines = [
+    s.noop
+      ? `Index up to date: ${s.documents} documents, ${s.chunks} chunks (${s.seconds}s).`
+      : `Indexed ${s.documents} documents, ${s.pages} pages, ${s.chunks} chunks in ${s.seconds}s ` +
+        `(${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.unchanged} unchanged; ` +
+        `${s.embedded} chunks embedded with ${s.embedder.id}${s.chunksPerSecond ? ` at ${s.chunksPerSecond}/s` : ''}).`,
+  ];
+  if (s.skipped.length > 0) {
+    lines.push(`Skipped ${s.skipped.length} file(s):`);
+    for (const k of s.skipped) lines.push(`  ${k.file}: ${k.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

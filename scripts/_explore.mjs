@@ -1,0 +1,10 @@
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { readFileSync } from 'node:fs';
+const data = new Uint8Array(readFileSync(process.argv[2]));
+const doc = await getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+console.log('pages', doc.numPages, JSON.stringify((await doc.getMetadata()).info));
+const p = +process.argv[3] || 1;
+const page = await doc.getPage(p);
+const tc = await page.getTextContent();
+console.log(JSON.stringify(tc.styles));
+for (const it of tc.items) console.log(JSON.stringify({s: it.str, t: it.transform.map(x=>+x.toFixed(2)), w: +it.width.toFixed(2), h: it.height, f: it.fontName, e: it.hasEOL}));

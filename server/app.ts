@@ -1,0 +1,112 @@
+/**
+ * The Hono app: JSON API, original files and the built web UI, from a Service (the current
+ * search engine). Security headers on every response, gzip, one log line per request, and one
+ * onError that turns every failure into JSON `{ error: { code, message } }`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ErrorResponse } from '../core/api-types.ts';
+import { AppError } from '../core/errors.ts';
+import { rateLimit } from './rate-limit.ts';
+import { documentsRoute } from './routes/documents.ts';
+import { feedRoute } from './routes/feed.ts';
+import { filesRoute } from './routes/files.ts';
+import { healthRoute } from './routes/health.ts';
+import { helpRoute } from './routes/help.ts';
+import { mentionsRoute } from './routes/mentions.ts';
+import { searchRoute } from './routes/search.ts';
+import type { Service } from './service.ts';
+
+export function createApp(service: Service): Hono {
+  const app = new Hono();
+  const log = service.options.log === undefined ? (line: string) => process.stdout.write(`${line}\n`) : service.options.log;
+
+  app.use('*', async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    if (log) log(`${new Date().toISOString()} ${c.req.method} ${c.req.path}${new URL(c.req.url).search} ${c.res.status} ${(performance.now() - t0).toFixed(1)}ms`);
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('*', compress());
+  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('payload_too_large', 'Request: body too large (16 KB at most)'); } }));
+  const perMinute = service.options.rateLimitPerMinute ?? 0;
+  if (perMinute > 0) app.use('/api/*', rateLimit(perMinute, clientAddress));
+
+  app.route('/api/search', searchRoute(service));
+  app.route('/api/mentions', mentionsRoute(service));
+  app.route('/api/documents', documentsRoute(service));
+  app.route('/api/health', healthRoute(service));
+  app.route('/api/help', helpRoute());
+  app.route('/api/feed', feedRoute(service));
+  app.route('/files', filesRoute(service));
+
+  const webDir = service.options.webDir;
+  if (webDir) {
+    app.use('/*', serveStatic({ root: webDir }));
+    // The UI's own routes (/, /mentions, /doc/<id>) all load the app shell.
+    let shell: string | null = null;
+    app.get('*', async (c, next) => {
+      if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/files/')) return next();
+      shell ??= await readFile(join(webDir, 'index.html'), 'utf8');
+      return c.html(shell);
+    });
+  }
+
+  app.notFound(() => {
+    throw new AppError('not_found', 'Request: no such route');
+  });
+  app.onError((err, c) => errorResponse(err, c, log));
+  return app;
+}
+
+function errorResponse(err: unknown, c: Context, log: ((line: string) => void) | null): Response {
+  let status = 500;
+  let code = 'internal';
+  let message = 'Internal error; the server log has the details';
+  if (err instanceof AppError) {
+    status = err.status;
+    code = err.code;
+    message = err.message;
+  } else if (err instanceof HTTPException) {
+    status = err.status;
+    code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_parameter';
+    message = `Request: ${err.message || 'bad request'}`;
+  }
+  if (status >= 500 && log) log(`error: ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.stack?.split('\n').slice(0, 3).join(' | ') : String(err)}`);
+  const body: ErrorResponse = { error: { code, message } };
+  return c.json(body, status as 400);
+}
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local';
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Load the saved index from a folder and open it for search, with the embedder it was built
+ * with. Every part is checked against its SHA-256; a missing, damaged or other-version index
+ * raises AppError with an "Index: ..." message.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Embedder } from '../core/embedder.ts';
+import { AppError } from '../core/errors.ts';
+import { MANIFEST_FILE, decodeIndex, parseManifest } from '../core/index-file.ts';
+import { openSearchIndex, type SearchIndex } from '../core/search-index.ts';
+import { loadEmbedder } from '../embed/registry.ts';
+
+export async function loadIndex(indexDir: string): Promise<SearchIndex> {
+  let json: string;
+  try {
+    json = await readFile(join(indexDir, MANIFEST_FILE), 'utf8');
+  } catch (cause) {
+    throw new AppError('index_missing', `Index: no index in ${indexDir}; build one with "npm run index"`, { cause });
+  }
+  const manifest = parseManifest(json);
+  const data = await decodeIndex(manifest, (f) => readFile(join(indexDir, f)));
+  return openSearchIndex(manifest, data);
+}
+
+/** The embedder the index was built with (query vectors must come from the same model). */
+export async function loadIndexEmbedder(index: SearchIndex, modelsDir?: string): Promise<Embedder> {
+  const embedder = await loadEmbedder(index.manifest.embedder.id, modelsDir ? { modelsDir } : {});
+  if (embedder.info.dim !== index.manifest.embedder.dim) {
+    await embedder.dispose();
+    throw new AppError(
+      'embedder_mismatch',
+      `Embedder: model "${embedder.info.id}" gives ${embedder.info.dim}-d vectors but the index holds ${index.manifest.embedder.dim}-d; rebuild the index`,
+    );
+  }
+  return embedder;
+}

@@ -1,0 +1,21 @@
+/** CSV rows for the every-mention export: passage text, citation and link. */
+import type { MentionItem } from '../../core/mentions.ts';
+
+const COLUMNS = ['council', 'year', 'date', 'type', 'report', 'section', 'paragraph', 'page', 'occurrences', 'citation', 'link', 'text'];
+
+export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
+
+export function csvRow(m: MentionItem, origin: string): string {
+  const cells = [
+    m.doc.council ?? '', m.doc.year ?? '', m.doc.date ?? '', m.doc.type, m.doc.title, m.section.join(' > '),
+    m.paragraph ?? '', m.page ?? '', m.occurrences, m.citation, origin + m.url, m.text,
+  ];
+  return `${cells.map(cell).join(',')}\r\n`;
+}
+
+function cell(v: string | number): string {
+  let s = String(v);
+  // A cell starting with = + - @ would run as a formula in a spreadsheet.
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,36 @@
+/** GET /api/help: the query syntax, modes and parameters, as shown by the UI's help panel. */
+import { Hono } from 'hono';
+import { REPORT_TYPES } from '../../core/types.ts';
+
+export const QUERY_HELP = {
+  syntax: [
+    { example: 'care leavers accommodation', meaning: 'Plain words: ranked; passages with every word come first, every word helps.' },
+    { example: '"private fostering"', meaning: 'Exact phrase: the words in this order (case, spacing and hyphens do not matter).' },
+    { example: '"staying put" OR "staying close"', meaning: 'Either side.' },
+    { example: 'exclusion -school', meaning: 'Leave out passages with a word or "phrase".' },
+    { example: 'safeguard*', meaning: 'Words starting with these letters (at least 3).' },
+    { example: 'council:hackney', meaning: 'Only this council (also its predecessors/successors after boundary changes). Use _ for spaces: council:isle_of_wight.' },
+    { example: 'year:2019  year:2015..2019', meaning: 'One year or a range.' },
+    { example: `type:ilacs`, meaning: `Report type: ${REPORT_TYPES.join(', ')}.` },
+    { example: 'judgement:inadequate  judgement:"care leavers:good"', meaning: 'Reports with that judgement (any area, or one area).' },
+  ],
+  notes: [
+    'Typos in ordinary words are tolerated (safegaurding finds safeguarding).',
+    'Acronyms and synonyms apply in keyword and hybrid modes: LAC finds looked after children and children in care; care leavers finds young people leaving care.',
+    'Every-mention counts (/api/mentions) match words and phrases exactly as typed (words by stem), without synonyms.',
+  ],
+  modes: {
+    hybrid: 'Words and meaning together (default).',
+    keyword: 'Words only (BM25 with stemming and the thesaurus).',
+    semantic: 'Meaning only: passages that say the same thing in other words.',
+  },
+  parameters: {
+    '/api/search': 'q, mode=hybrid|keyword|semantic, limit (1-100, default 10), offset, council (repeatable), type (repeatable), from, to (years), judgement',
+    '/api/mentions': 'q, council, type, from, to, judgement, limit, offset, format=json|csv',
+    '/api/feed': 'q (Atom feed of the newest reports matching the query)',
+  },
+};
+
+export function helpRoute(): Hono {
+  return new Hono().get('/', (c) => c.json(QUERY_HELP));
+}
