@@ -20,7 +20,7 @@ export interface FusionOptions {
   k: number;
 }
 
-export const DEFAULT_FUSION: FusionOptions = { method: 'convex', alpha: 0.5, k: 60 };
+export const DEFAULT_FUSION: FusionOptions = { method: 'rrf', alpha: 0.5, k: 60 };
 
 export interface Fused {
   index: number;

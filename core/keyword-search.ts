@@ -19,16 +19,24 @@ import type { Scored } from './vectors.ts';
 export interface KeywordHit extends Scored {
   /** True when the chunk matched every clause (AND); false for OR-fallback hits. */
   all: boolean;
+  /** Index terms (stems) that matched, including fuzzy and prefix expansions. */
+  terms: string[];
 }
 
 export interface KeywordPlan {
   /** MiniSearch query per clause, after thesaurus expansion. */
   clauses: Query[];
-  /** Units that must be verified in the text (phrases). */
-  phrases: Unit[];
+  /**
+   * Clauses with a phrase, to verify against the text (MiniSearch only finds the words):
+   * a chunk passes when, for each, one of the clause's alternatives occurs.
+   */
+  phrases: Unit[][];
   /** Everything whose occurrences are highlighted: words, phrases, prefixes, thesaurus alternatives. */
   highlight: Matchable[];
 }
+
+/** Weight of a thesaurus alternative relative to the words as typed (see docs/relevance.md). */
+export const SYNONYM_WEIGHT = 0.5;
 
 const identity = (t: string): string => t;
 const single = (t: string): string[] => [t];
@@ -36,7 +44,7 @@ const single = (t: string): string[] => [t];
 /** Turn a parsed query into MiniSearch clause queries; `known(stem)` says whether the index has the term. */
 export function planKeywordQuery(q: ParsedQuery, known: (stem: string) => boolean, useThesaurus = true): KeywordPlan {
   const clauses: Query[] = [];
-  const phrases: Unit[] = [];
+  const phrases: Unit[][] = [];
   const highlight: Matchable[] = [];
   let run: string[] = []; // consecutive single-word clauses, for thesaurus spans
 
@@ -50,7 +58,12 @@ export function planKeywordQuery(q: ParsedQuery, known: (stem: string) => boolea
       if (span.start < i) continue;
       for (; i < span.start; i++) clauses.push(termQuery(stems[i]!, known));
       const alternatives = span.alternatives.filter((a) => a.length > 0);
-      clauses.push({ combineWith: 'OR', queries: alternatives.map((alt) => stemsQuery(alt)) });
+      // The words as typed count fully; a synonym or expansion counts for less.
+      const original = stems.slice(span.start, span.end).join(' ');
+      clauses.push({
+        combineWith: 'OR',
+        queries: alternatives.map((alt) => stemsQuery(alt, alt.join(' ') === original ? 1 : SYNONYM_WEIGHT)),
+      });
       alternatives.forEach((alt) => highlight.push({ kind: 'stems', stems: alt }));
       i = span.end;
     }
@@ -68,7 +81,7 @@ export function planKeywordQuery(q: ParsedQuery, known: (stem: string) => boolea
     const alternatives = clause.any
       .map((u) => unitQuery(u, known))
       .filter((x): x is Query => x !== null);
-    clause.any.filter(isPhrase).forEach((u) => phrases.push(u));
+    if (clause.any.some(isPhrase)) phrases.push(clause.any);
     if (alternatives.length > 0) clauses.push(alternatives.length === 1 ? alternatives[0]! : { combineWith: 'OR', queries: alternatives });
   }
   flushRun();
@@ -91,8 +104,10 @@ function termQuery(stem: string, known: (stem: string) => boolean): Query {
   return { combineWith: 'OR', queries: [stem], processTerm: identity, tokenize: single, fuzzy } as Query;
 }
 
-function stemsQuery(stems: string[]): Query {
-  return { combineWith: 'AND', queries: stems, processTerm: identity, tokenize: single, fuzzy: false } as Query;
+function stemsQuery(stems: string[], weight = 1): Query {
+  const q = { combineWith: 'AND', queries: stems, processTerm: identity, tokenize: single, fuzzy: false } as Query & SearchOptions;
+  if (weight !== 1) q.boost = { text: weight, section: weight * (keywordSearchDefaults.boost?.section ?? 1) };
+  return q;
 }
 
 function unitQuery(u: Unit, known: (stem: string) => boolean): Query | null {
@@ -122,13 +137,13 @@ export function runKeyword(ms: MiniSearch, plan: KeywordPlan, exclude: Unit[], o
     const allow = options.allow;
     base.filter = (r) => allow(r.id as number);
   }
-  const phraseMatchers = plan.phrases.map((u) => compile(u)).filter((m) => m !== null);
+  const phraseMatchers = plan.phrases.map(anyOf);
   const excluded = excludedIds(ms, exclude, options.textOf);
   const accept = (id: number): boolean => {
     if (excluded.has(id)) return false;
     if (phraseMatchers.length === 0) return true;
     const toks = tokensOf(options.textOf(id));
-    return phraseMatchers.every((m) => m(toks).length > 0);
+    return phraseMatchers.every((m) => m(toks));
   };
   const andQuery: Query = plan.clauses.length === 1 ? plan.clauses[0]! : { combineWith: 'AND', queries: plan.clauses };
   const hits: KeywordHit[] = [];
@@ -137,7 +152,7 @@ export function runKeyword(ms: MiniSearch, plan: KeywordPlan, exclude: Unit[], o
     const id = r.id as number;
     if (!accept(id)) continue;
     seen.add(id);
-    hits.push({ index: id, score: r.score, all: true });
+    hits.push({ index: id, score: r.score, all: true, terms: r.terms });
   }
   const threshold = options.orFallbackBelow ?? 100;
   if (hits.length < threshold && plan.clauses.length > 1 && phraseMatchers.length === 0) {
@@ -146,10 +161,16 @@ export function runKeyword(ms: MiniSearch, plan: KeywordPlan, exclude: Unit[], o
       const id = r.id as number;
       if (seen.has(id) || !accept(id)) continue;
       // OR-only hits rank after every AND hit.
-      hits.push({ index: id, score: Math.min(r.score, topAnd * 0.999), all: false });
+      hits.push({ index: id, score: Math.min(r.score, topAnd * 0.999), all: false, terms: r.terms });
     }
   }
   return hits;
+}
+
+/** A test that one of the units occurs in the tokens. */
+export function anyOf(units: Unit[]): (toks: ReturnType<typeof tokensOf>) => boolean {
+  const ms = units.map((u) => compile(u)).filter((m) => m !== null);
+  return (toks) => ms.some((m) => m(toks).length > 0);
 }
 
 function excludedIds(ms: MiniSearch, exclude: Unit[], textOf: (index: number) => string): Set<number> {

@@ -12,13 +12,16 @@ import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
 import { docPredicate, facetCounts } from './filters.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
-import { planKeywordQuery, runKeyword, type KeywordPlan } from './keyword-search.ts';
+import { anyOf, planKeywordQuery, runKeyword, type KeywordPlan } from './keyword-search.ts';
 import { emptyFilters, hasTerms, mergeFilters, parseQuery, semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import { sentenceSpans } from './sentences.ts';
-import { compile, findAll, tokensOf } from './text-match.ts';
+import { findAll, tokensOf, type Matchable } from './text-match.ts';
 import { dotRow, scoreAll, topK } from './vectors.ts';
+
+/** Meaning-only results per page whose snippet centres on the sentence nearest the query. */
+const FOCUS_RESULTS = 10;
 
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'keyword', 'semantic'];
 
@@ -43,6 +46,14 @@ export interface SearchTuning {
 export const DEFAULT_TUNING: SearchTuning = { fusion: DEFAULT_FUSION, semanticK: 100, hybridKeywordK: 300, thesaurus: true };
 
 interface Ranked extends Fused {}
+
+interface RankedList {
+  list: Ranked[];
+  plan: KeywordPlan;
+  queryVector: Float32Array | null;
+  /** Matched index terms of each keyword hit (for highlighting fuzzy and prefix matches). */
+  terms: Map<number, string[]>;
+}
 
 export class SearchEngine {
   readonly index: SearchIndex;
@@ -77,7 +88,7 @@ export class SearchEngine {
     const visible = ranked.list.filter((r) => allowed[index.chunkDoc[r.index]!]);
     const collapsed = this.collapse(visible);
     const page = collapsed.slice(offset, offset + limit);
-    const results = await this.toResults(page, parsed, ranked.plan, ranked.queryVector);
+    const results = await this.toResults(page, parsed, ranked);
     const candidateDocs = ranked.list.map((r) => index.docs[index.chunkDoc[r.index]!]!.meta);
     return {
       query: req.q,
@@ -94,35 +105,36 @@ export class SearchEngine {
    * Rank every candidate of the mode. Keyword hits are not filtered here (the caller filters, so
    * facets can count the other values); semantic neighbours are sought among allowed rows only.
    */
-  private async rank(parsed: ParsedQuery, mode: SearchMode, allowRow: (row: number) => boolean): Promise<{ list: Ranked[]; plan: KeywordPlan; queryVector: Float32Array | null }> {
+  private async rank(parsed: ParsedQuery, mode: SearchMode, allowRow: (row: number) => boolean): Promise<RankedList> {
     const { index, tuning } = this;
     const plan = planKeywordQuery(parsed, index.hasTerm, tuning.thesaurus && mode !== 'semantic');
     const textOf = (i: number): string => index.chunks[i]!.text;
     const keyword = mode === 'semantic' ? [] : runKeyword(index.keyword, plan, parsed.exclude, { textOf });
+    const terms = new Map(keyword.map((h) => [h.index, h.terms]));
     if (mode === 'keyword') {
-      return { list: keyword.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), plan, queryVector: null };
+      return { list: keyword.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), plan, queryVector: null, terms };
     }
     const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
     const scores = scoreAll(index.vectors, queryVector);
     const gate = this.semanticGate(parsed, plan, textOf);
     const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);
     if (mode === 'semantic') {
-      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), plan, queryVector };
+      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), plan, queryVector, terms };
     }
     const fused = fuse(keyword.slice(0, tuning.hybridKeywordK), semantic, (i) => scores[i]!, tuning.fusion);
     // Keyword hits beyond the fused head keep their BM25 order after it, so the total stays exhaustive.
     const tail = keyword.slice(tuning.hybridKeywordK).map((h) => ({ index: h.index, score: 0, keyword: true, semantic: false }));
-    return { list: [...fused, ...tail], plan, queryVector };
+    return { list: [...fused, ...tail], plan, queryVector, terms };
   }
 
   /** Semantic hits must still honour phrases and exclusions. */
   private semanticGate(parsed: ParsedQuery, plan: KeywordPlan, textOf: (i: number) => string): ((row: number) => boolean) | undefined {
-    const must = plan.phrases.map(compile).filter((m) => m !== null);
-    const not = parsed.exclude.map(compile).filter((m) => m !== null);
-    if (must.length === 0 && not.length === 0) return undefined;
+    const must = plan.phrases.map(anyOf);
+    const not = parsed.exclude.length > 0 ? anyOf(parsed.exclude) : null;
+    if (must.length === 0 && not === null) return undefined;
     return (row) => {
       const toks = tokensOf(textOf(row));
-      return must.every((m) => m(toks).length > 0) && not.every((m) => m(toks).length === 0);
+      return must.every((m) => m(toks)) && !(not && not(toks));
     };
   }
 
@@ -148,16 +160,19 @@ export class SearchEngine {
   private async toResults(
     page: Array<Ranked & { duplicates: number; others: number[] }>,
     parsed: ParsedQuery,
-    plan: KeywordPlan,
-    queryVector: Float32Array | null,
+    ranked: RankedList,
   ): Promise<ResultItem[]> {
     const { index } = this;
+    const { plan, queryVector } = ranked;
     const highlight = plan.highlight.length > 0 ? plan.highlight : parsed.clauses.flatMap((c) => c.any);
     const items = page.map((r) => {
       const chunk = index.chunks[r.index]!;
-      return { r, chunk, spans: findAll(chunk.text, highlight) };
+      const matched: Matchable[] = (ranked.terms.get(r.index) ?? []).map((t) => ({ kind: 'stems', stems: [t] }));
+      return { r, chunk, spans: findAll(chunk.text, [...highlight, ...matched]) };
     });
-    const focus = queryVector ? await this.focusSentences(items.filter((i) => i.spans.length === 0).map((i) => i.chunk.text), queryVector) : [];
+    // Only the first few meaning-only hits get a sentence embedding pass: it costs a model call.
+    const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);
+    const focus = queryVector ? await this.focusSentences(unmarked.map((i) => i.chunk.text), queryVector) : [];
     let f = 0;
     return items.map(({ r, chunk, spans }) => {
       const doc = index.docs[index.chunkDoc[r.index]!]!;

@@ -67,10 +67,9 @@ export function compile(unit: Matchable): CompiledMatcher | null {
   }
   if (unit.kind === 'word' && words.length === 1) {
     const stem = stemOf(words[0]!);
-    // A stop word on its own matches itself literally.
-    return stem === null
-      ? (toks) => toks.filter((t) => t.lower === words[0]).map(span)
-      : (toks) => toks.filter((t) => t.lower === words[0] || stemOf(t.lower) === stem).map(span);
+    // A stop word is not searched for, so it is neither counted nor marked.
+    if (stem === null) return null;
+    return (toks) => toks.filter((t) => t.lower === words[0] || stemOf(t.lower) === stem).map(span);
   }
   return (toks) => sequence(toks, words.length, (t, i) => t.lower === words[i]);
 }

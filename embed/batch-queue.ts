@@ -1,8 +1,8 @@
 /**
  * Micro-batching: items pushed at about the same time are collected (for `maxWaitMs`, or until
- * `maxBatch` are waiting) and handed to one `run` call, so 50 concurrent queries make a few
- * forward passes instead of 50 competing ones. Only one batch runs at a time; items that arrive
- * meanwhile form the next batch.
+ * `maxBatch` are waiting) and handed to one `run` call. Only one batch runs at a time; items that
+ * arrive meanwhile form the next batch. So 50 concurrent queries become a few orderly runs
+ * instead of 50 calls competing for the encoder and the two cores.
  */
 export interface BatchQueueOptions {
   /** Largest batch handed to `run` (default 16). */

@@ -40,8 +40,6 @@ export interface LoadEmbedderOptions {
   modelsDir?: string;
   /** onnxruntime intra-op threads (default: env EMBED_THREADS, else 2). */
   threads?: number;
-  /** Passages per forward pass (default 32). */
-  batchSize?: number;
 }
 
 interface HfId {
@@ -78,7 +76,7 @@ function inTransformersCache(repo: string, dtype: ModelDtype): boolean {
 /** Load the embedder `id` (see resolveEmbedderId). Throws AppError('embedder_unavailable'). */
 export async function loadEmbedder(id: string, opts: LoadEmbedderOptions = {}): Promise<Embedder> {
   const modelsDir = resolve(opts.modelsDir ?? defaultModelsDir());
-  const common = { modelsDir, threads: opts.threads, batchSize: opts.batchSize } as const;
+  const common = { modelsDir, threads: opts.threads } as const;
 
   if (VENDORED_EMBEDDERS.includes(id)) {
     const dir = join(modelsDir, id);

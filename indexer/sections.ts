@@ -94,6 +94,7 @@ function classify(block: Block): Draft {
 function isHeading(text: string, block: Block): boolean {
   if (text.length > MAX_HEADING_CHARS || text.split(' ').length > MAX_HEADING_WORDS) return false;
   if (!/^[A-Z0-9‘'"(]/.test(text) || BULLET.test(text)) return false;
+  if (/^grade\s+\d/i.test(text)) return false; // "Grade 2 (Good)": a judgement line, not a heading
   if (GRADE_WORDS.test(text)) return true; // ILACS: "The experiences and progress of care leavers: good"
   if (block.hint === 'heading') return !/[,;]$/.test(text);
   if (block.hint === 'list-item') return false;

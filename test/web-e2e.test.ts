@@ -5,18 +5,18 @@
  * Saves screenshots to docs/screenshots/ and prints the time from Enter to the first result.
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultItem } from '../core/api-types.ts';
+import { CORPUS_INDEX_DIR, ensureCorpusIndex } from './helpers/corpus-index.ts';
 import { browserSkipReason, launchBrowser, startRealServer, type RealServer } from './helpers/browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CORPUS = join(ROOT, 'corpus');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
-/** Kept between runs so a re-run only updates the index (the first build embeds every chunk). */
-const WORK = join(tmpdir(), 'cs-search-web-e2e');
+/** The hostile corpus and its index (kept between runs: a re-run only updates the index). */
+const WORK = join(ROOT, 'test', '.tmp', 'web-e2e');
 const QUERY = 'care leavers accommodation';
 
 const skip = browserSkipReason();
@@ -62,7 +62,9 @@ describe.skipIf(skip !== null)('web UI against the real server on corpus/', () =
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    server = await startRealServer({ corpusDir: CORPUS, indexDir: join(WORK, 'index-corpus') });
+    // The corpus index the other tests share (built by test/global-setup.ts); start.ts only confirms it.
+    await ensureCorpusIndex();
+    server = await startRealServer({ corpusDir: CORPUS, indexDir: CORPUS_INDEX_DIR });
     browser = await launchBrowser();
   }, 30 * 60_000);
 
@@ -261,9 +263,9 @@ describe.skipIf(skip !== null)('hostile report text is shown as text, never run'
   beforeAll(async () => {
     rmSync(hostileCorpus, { recursive: true, force: true });
     cpSync(CORPUS, hostileCorpus, { recursive: true });
-    // Start from the corpus index when there is one, so only the hostile file is embedded.
-    const corpusIndex = join(WORK, 'index-corpus');
-    if (!existsSync(hostileIndex) && existsSync(corpusIndex)) cpSync(corpusIndex, hostileIndex, { recursive: true });
+    // Start from the shared corpus index, so only the hostile file is embedded.
+    await ensureCorpusIndex();
+    if (!existsSync(hostileIndex)) cpSync(CORPUS_INDEX_DIR, hostileIndex, { recursive: true });
     mkdirSync(join(hostileCorpus, 'hostile'), { recursive: true });
     writeFileSync(
       join(hostileCorpus, 'hostile', 'hostile-test-report.txt'),

@@ -44,7 +44,7 @@ export interface Line {
 }
 
 /** A gap wider than this many ems between runs splits a line into table cells. */
-const CELL_GAP_EM = 2.2;
+const CELL_GAP_EM = 1.2;
 /** A gap wider than this many ems between runs gets a space. */
 const SPACE_GAP_EM = 0.12;
 const PARAGRAPH_NUMBER = /^(\d{1,3}(?:\.\d{1,2}){0,2})\.?$/;
@@ -71,10 +71,10 @@ export function buildLines(runs: TextRun[], page: number): Line[] {
       const d = drafts[i]!;
       const dy = run.y - d.y;
       const sameBaseline = Math.abs(dy) <= 0.45 * Math.min(d.size, run.size);
-      const superscript = run.size < 0.85 * d.size && dy >= 0 && dy <= 0.6 * d.size;
-      const subscript = run.size < 0.85 * d.size && dy < 0 && dy >= -0.3 * d.size;
+      const superscript = run.size < 0.92 * d.size && dy >= 0 && dy <= 0.7 * d.size;
+      const subscript = run.size < 0.92 * d.size && dy < 0 && dy >= -0.3 * d.size;
       // A line so far made of small raised runs (a footnote mark) above this run's baseline.
-      const raisedBefore = d.size < 0.85 * run.size && dy < 0 && dy >= -0.6 * run.size;
+      const raisedBefore = d.size < 0.92 * run.size && dy < 0 && dy >= -0.7 * run.size;
       if (sameBaseline || superscript || subscript || raisedBefore) {
         target = d;
         break;
@@ -110,7 +110,7 @@ function finishLine(d: LineDraft, page: number): Line | null {
   if (r1 !== undefined && BULLET_MARK.test(mark) && gapAfter > 0.25 * d.size) {
     bullet = true;
     start = 1;
-  } else if (r1 !== undefined && PARAGRAPH_NUMBER.test(mark) && gapAfter > 0.8 * d.size) {
+  } else if (r1 !== undefined && PARAGRAPH_NUMBER.test(mark) && gapAfter > 0.36 * d.size) {
     number = mark.replace(/\.$/, '');
     start = 1;
   }
@@ -123,7 +123,7 @@ function finishLine(d: LineDraft, page: number): Line | null {
   for (const [i, run] of runs.slice(start).entries()) {
     const gap = run.x - prevEnd;
     // Footnote marks (raised small digits or daggers inside a line) are dropped from the text.
-    const raised = run.size < 0.85 * d.size && run.y - d.y > 0.15 * d.size;
+    const raised = run.size < 0.92 * d.size && run.y - d.y > 0.15 * d.size;
     if (raised && (i > 0 || start > 0) && /^\s*(?:\d{1,3}|[*\u2020\u2021])\s*$/.test(run.str)) {
       prevEnd = Math.max(prevEnd, run.x + run.width);
       continue;
@@ -230,18 +230,66 @@ function startsBlock(a: Line, b: Line, blockLines: number, stats: LayoutStats, r
 }
 
 /**
+ * Table cells set vertically apart from their row's baseline: a grade centred on a row whose
+ * first cell wraps ("The impact of leaders ... with children" / "Good" / "and families"), or a
+ * two-line grade beside a one-line cell. A line lying wholly to the right of a close neighbour
+ * (less than ~3/4 of a line step away) becomes a cell of that neighbour, the line above first.
+ */
+function attachFloatingCells(lines: Line[], stats: LayoutStats): Line[] {
+  const target = new Map<number, number>();
+  lines.forEach((l, i) => {
+    if (l.bullet || l.number !== null) return;
+    const near = 0.75 * stats.lineStep * (l.size / stats.bodySize);
+    const fits = (j: number): boolean => {
+      const o = lines[j];
+      const clear = o === undefined ? false : o.cells !== null ? l.x >= o.cellX[1]! - 2 : l.x > o.xEnd + l.size;
+      return o !== undefined && clear && !target.has(j) && Math.abs(o.y - l.y) < near &&
+        Math.abs(o.size - l.size) <= 0.5;
+    };
+    if (fits(i - 1)) target.set(i, i - 1);
+    else if (fits(i + 1) && !(lines[i + 2] !== undefined && Math.abs(lines[i + 2]!.y - lines[i + 1]!.y) < near && lines[i + 2]!.x > l.x - 2 && !fits(i + 2))) target.set(i, i + 1);
+  });
+  if (target.size === 0) return lines;
+  const out: Line[] = [];
+  lines.forEach((l, i) => {
+    if (target.has(i)) return;
+    const extra = lines.filter((_, j) => target.get(j) === i);
+    if (extra.length === 0) {
+      out.push(l);
+      return;
+    }
+    const cells = [...(l.cells ?? [l.text])];
+    const cellX = [...(l.cells !== null ? l.cellX : [l.textX])];
+    for (const e of extra) {
+      (e.cells ?? [e.text]).forEach((text, k) => {
+        const x = e.cells !== null ? e.cellX[k]! : e.x;
+        const col = cellX.findIndex((cx) => Math.abs(cx - x) <= 2);
+        if (col >= 1) cells[col] = e.y > l.y ? `${text} ${cells[col]}` : `${cells[col]} ${text}`;
+        else {
+          cells.push(text);
+          cellX.push(x);
+        }
+      });
+    }
+    out.push({ ...l, cells, cellX, text: cells.join(' | '), xEnd: Math.max(l.xEnd, ...extra.map((e) => e.xEnd)) });
+  });
+  return out;
+}
+
+/**
  * A heading that wraps over lines with a cell beside one of them ("The experiences and progress
  * of / children who need help and    Good / protection") is a heading, not a table row: keep the
  * first cell in the line and lift the others off as an aside.
  */
 function liftHeadingCells(lines: Line[], stats: LayoutStats): void {
   lines.forEach((l, i) => {
-    if (l.cells === null || !isHeadingStyle(l, stats) || l.number !== null || l.bullet) return;
+    if (l.cells === null || l.size < stats.bodySize + 1 || l.number !== null || l.bullet) return;
     const near = (o: Line | undefined): boolean =>
       o !== undefined && o.cells === null && isHeadingStyle(o, stats) && Math.abs(o.size - l.size) <= 0.75 &&
       Math.abs(o.y - l.y) <= 1.3 * stats.lineStep * (l.size / stats.bodySize);
     if (!near(lines[i - 1]) && !near(lines[i + 1])) return;
-    l.aside = l.cells.slice(1);
+    // Page numbers beside a contents entry are dropped; a judgement ("Good") is kept.
+    l.aside = l.cells.slice(1).filter((c) => !/^\d{1,3}$/.test(c));
     l.text = l.cells[0]!;
     l.cells = null;
   });
@@ -256,8 +304,18 @@ function mergeCellContinuations(lines: Line[], stats: LayoutStats): Line[] {
   let row: Line | null = null;
   for (const l of lines) {
     const prev = out[out.length - 1];
-    if (row !== null && prev !== undefined && l.cells === null && !l.bullet && l.number === null &&
-      Math.abs(l.size - row.size) <= 0.5 && prev.y - l.y <= 1.3 * stats.lineStep * (l.size / stats.bodySize)) {
+    const close = row !== null && prev !== undefined && !l.bullet && l.number === null &&
+      Math.abs(l.size - row.size) <= 0.5 && prev.y - l.y <= 1.3 * stats.lineStep * (l.size / stats.bodySize);
+    // A wrapped row: every cell of this line starts at one of the row's column edges.
+    if (close && l.cells !== null && l.cellX.every((x) => row!.cellX.some((cx) => Math.abs(cx - x) <= 2))) {
+      l.cells.forEach((text, k) => {
+        const col = row!.cellX.findIndex((cx) => Math.abs(cx - l.cellX[k]!) <= 2);
+        row!.cells![col] = `${row!.cells![col]} ${text}`;
+      });
+      row!.text = row!.cells!.join(' | ');
+      continue;
+    }
+    if (close && row !== null && l.cells === null) {
       const col = row.cellX.findLastIndex((x) => x <= l.x + 2);
       const nextX = row.cellX[col + 1] ?? Number.POSITIVE_INFINITY;
       if (col >= 0 && Math.abs(row.cellX[col]! - l.x) <= 2 && l.xEnd <= nextX + 2) {
@@ -289,6 +347,7 @@ export function pageBlocks(pageLines: Line[], stats: LayoutStats): BlockDraft[] 
   const body = lines.filter((l) => Math.abs(l.size - stats.bodySize) <= 0.5 && l.cells === null).map((l) => l.xEnd);
   body.sort((a, b) => a - b);
   const rightEdge = body.length > 0 ? body[Math.floor(body.length * 0.9)]! : Number.POSITIVE_INFINITY;
+  lines = attachFloatingCells(lines, stats);
   liftHeadingCells(lines, stats);
   lines = mergeCellContinuations(lines, stats);
   const out: BlockDraft[] = [];

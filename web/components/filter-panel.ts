@@ -6,6 +6,7 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { FacetValue, Facets } from '../../core/api-types.ts';
 import { typeLabel } from '../citation.ts';
 import type { SearchState } from '../url-state.ts';
@@ -57,7 +58,7 @@ export class FilterPanel extends LitElement {
     const f = this.facets ?? { council: [], year: [], type: [], judgement: [] };
     const councils = withSelected(f.council, s.council)
       .filter((c) => c.value.toLowerCase().includes(this.councilFilter.toLowerCase()))
-      .sort((a, b) => Number(s.council.includes(b.value)) - Number(s.council.includes(a.value)) || a.value.localeCompare(b.value));
+      .sort((a, b) => a.value.localeCompare(b.value));
     const years = [...new Set([...f.year.map((y) => Number(y.value)), ...(s.from ? [s.from] : []), ...(s.to ? [s.to] : [])])]
       .filter((y) => Number.isFinite(y))
       .sort((a, b) => a - b);
@@ -78,7 +79,9 @@ export class FilterPanel extends LitElement {
         />
         <div class="options" role="group" aria-label="Councils">
           ${councils.length === 0 ? html`<p class="none">No council matches.</p>` : nothing}
-          ${councils.map(
+          ${repeat(
+            councils,
+            (c) => c.value,
             (c, i) => html`<div class="option">
               <input
                 type="checkbox"
@@ -115,7 +118,9 @@ export class FilterPanel extends LitElement {
       <fieldset>
         <legend>Report type</legend>
         ${types.length === 0 ? html`<p class="none">No values for this search.</p>` : nothing}
-        ${types.map(
+        ${repeat(
+          types,
+          (t) => t.value,
           (t, i) => html`<div class="option">
             <input type="checkbox" id=${`type-${i}`} name="type" value=${t.value} .checked=${live(s.type.includes(t.value))} @change=${this.onType} />
             <label for=${`type-${i}`}>${typeLabel(t.value)}<span class="count">${count(t.count)}</span></label>

@@ -1,0 +1,170 @@
+/**
+ * The indexer end to end on small real corpora: incremental runs (add, change, delete), no-op
+ * re-runs, skipped bad files, the saved format and its checks, and a build killed mid-way.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Embedder } from '../core/embedder.ts';
+import { INDEX_FORMAT_VERSION, MANIFEST_FILE, parseManifest } from '../core/index-file.ts';
+import { SearchEngine } from '../core/search.ts';
+import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
+import { buildIndex } from '../indexer/build.ts';
+import { loadIndex } from '../server/load-index.ts';
+import { CORPUS_DIR, ROOT } from './helpers/corpus-index.ts';
+
+const TMP = resolve(ROOT, 'test', '.tmp', 'index-build');
+const SEED_A = join(CORPUS_DIR, 'seeds', '000_1086bae144af7f91.txt'); // Hackney APA 2005
+const SEED_B = join(CORPUS_DIR, 'seeds', '004_23e61ca61d325768.txt'); // Hertfordshire APA 2006
+const PDF = join(CORPUS_DIR, 'ofsted-ilacs', '80500_havering', "children's services inspection - 16 february 2024.pdf");
+
+let embedder: Embedder;
+
+beforeAll(async () => {
+  await rm(TMP, { recursive: true, force: true });
+  await mkdir(TMP, { recursive: true });
+  embedder = await loadEmbedder(resolveEmbedderId());
+});
+afterAll(async () => {
+  await embedder.dispose();
+});
+
+async function corpusOf(name: string, files: Array<[string, string]>): Promise<string> {
+  const dir = join(TMP, name);
+  await mkdir(dir, { recursive: true });
+  for (const [from, to] of files) {
+    await mkdir(join(dir, to, '..'), { recursive: true });
+    await copyFile(from, join(dir, to));
+  }
+  return dir;
+}
+
+describe('incremental builds', () => {
+  it('adds, changes and removes files, and an unchanged corpus is a no-op', async () => {
+    const corpus = await corpusOf('incremental', [[SEED_A, 'hackney 2005.txt']]);
+    const index = join(TMP, 'incremental-index');
+    const first = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    expect(first).toMatchObject({ noop: false, documents: 1, added: 1, changed: 0, removed: 0 });
+    expect(first.chunks).toBeGreaterThan(5);
+    expect(first.embedded).toBe(first.chunks);
+
+    const again = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    expect(again).toMatchObject({ noop: true, documents: 1, embedded: 0 });
+
+    await copyFile(SEED_B, join(corpus, "hertfordshire's letter, 2006.txt"));
+    const added = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    expect(added).toMatchObject({ noop: false, documents: 2, added: 1, changed: 0, removed: 0, unchanged: 1 });
+    expect(added.embedded).toBe(added.chunks - first.chunks);
+
+    const loaded = await loadIndex(index);
+    const engine = new SearchEngine(loaded, embedder);
+    const before = await engine.search({ q: 'teenage pregnancy', mode: 'hybrid', limit: 5 });
+
+    await writeFile(join(corpus, 'hackney 2005.txt'), `${await readFile(SEED_A, 'utf8')}\n\nA new closing paragraph about staying put arrangements for care leavers in Hackney, added later.\n`);
+    const changed = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    expect(changed).toMatchObject({ noop: false, documents: 2, added: 0, changed: 1, removed: 0, unchanged: 1 });
+    const after = new SearchEngine(await loadIndex(index), embedder);
+    expect((await after.search({ q: '"staying put"', mode: 'keyword' })).total).toBe(1);
+    // Vectors of the unchanged file were reused, not recomputed: its results are identical.
+    const herts = (r: typeof before) => r.results.filter((x) => x.doc.council === 'Hertfordshire').map((x) => [x.id, x.score]);
+    expect(herts(await after.search({ q: 'teenage pregnancy', mode: 'semantic', limit: 5 }))).toEqual(
+      herts(await engine.search({ q: 'teenage pregnancy', mode: 'semantic', limit: 5 })),
+    );
+
+    await rm(join(corpus, 'hackney 2005.txt'));
+    const removed = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    expect(removed).toMatchObject({ noop: false, documents: 1, removed: 1 });
+    const final = await loadIndex(index);
+    expect(final.docs.map((d) => d.meta.council)).toEqual(['Hertfordshire']);
+  });
+
+  it('gives the same anchors and ids for the same file content', async () => {
+    const a = await corpusOf('anchors-a', [[SEED_B, 'x/letter.txt']]);
+    const b = await corpusOf('anchors-b', [[SEED_B, 'x/letter.txt']]);
+    await buildIndex({ corpusDir: a, indexDir: join(TMP, 'anchors-a-index'), embedder, progress: { silent: true } });
+    await buildIndex({ corpusDir: b, indexDir: join(TMP, 'anchors-b-index'), embedder, progress: { silent: true } });
+    const ia = await loadIndex(join(TMP, 'anchors-a-index'));
+    const ib = await loadIndex(join(TMP, 'anchors-b-index'));
+    expect(ia.chunks.map((c) => c.id)).toEqual(ib.chunks.map((c) => c.id));
+    expect(ia.docs[0]!.paragraphs.map((p) => p.anchor)).toEqual(ib.docs[0]!.paragraphs.map((p) => p.anchor));
+  });
+});
+
+describe('bad files', () => {
+  it('skips broken and unsupported files with a reason and indexes the rest', async () => {
+    const corpus = await corpusOf('bad', [[SEED_B, 'good.txt']]);
+    const pdf = await readFile(PDF);
+    await writeFile(join(corpus, 'truncated.pdf'), pdf.subarray(0, 2000));
+    await writeFile(join(corpus, 'empty.pdf'), '');
+    await writeFile(join(corpus, 'binary.txt'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2, 3, 0, 0, 0]));
+    await writeFile(join(corpus, 'notes.docx'), Buffer.from('PK\u0003\u0004 not really a document'));
+    await writeFile(join(corpus, 'data.csv'), 'a,b\n1,2\n');
+    await symlink('/etc/passwd', join(corpus, 'outside.txt'));
+    const s = await buildIndex({ corpusDir: corpus, indexDir: join(TMP, 'bad-index'), embedder, progress: { silent: true } });
+    expect(s.documents).toBe(1);
+    const reasons = Object.fromEntries(s.skipped.map((k) => [k.file, k.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(['binary.txt', 'data.csv', 'empty.pdf', 'notes.docx', 'outside.txt', 'truncated.pdf']);
+    for (const r of Object.values(reasons)) expect(r.length).toBeGreaterThan(5);
+    expect(reasons['empty.pdf']).toMatch(/empty/i);
+    expect(reasons['outside.txt']).toMatch(/outside the corpus/);
+    const loaded = await loadIndex(join(TMP, 'bad-index'));
+    expect(loaded.docs).toHaveLength(1);
+  });
+});
+
+describe('saved index', () => {
+  it('refuses another format version and detects damaged parts', async () => {
+    const corpus = await corpusOf('format', [[SEED_B, 'letter.txt']]);
+    const index = join(TMP, 'format-index');
+    await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    const manifestPath = join(index, MANIFEST_FILE);
+    const manifest = parseManifest(await readFile(manifestPath, 'utf8'));
+    expect(manifest.format).toBe(INDEX_FORMAT_VERSION);
+    expect(manifest.embedder).toEqual(embedder.info);
+
+    const damaged = join(TMP, 'format-damaged');
+    await cp(index, damaged, { recursive: true });
+    const vectors = join(damaged, manifest.parts.vectors.file);
+    const bytes = await readFile(vectors);
+    bytes[100] = bytes[100]! ^ 0xff;
+    await writeFile(vectors, bytes);
+    await expect(loadIndex(damaged)).rejects.toThrow(/^Index: part vectors-.* fails its checksum/);
+    await writeFile(join(damaged, manifest.parts.docs.file), '{"truncated');
+    await expect(loadIndex(damaged)).rejects.toThrow(/fails its checksum/);
+
+    await writeFile(join(damaged, MANIFEST_FILE), JSON.stringify({ ...manifest, format: INDEX_FORMAT_VERSION + 1 }));
+    await expect(loadIndex(damaged)).rejects.toThrow(`Index: saved index has format version ${INDEX_FORMAT_VERSION + 1}, this version reads only ${INDEX_FORMAT_VERSION}; rebuild the index`);
+    await expect(loadIndex(join(TMP, 'nowhere'))).rejects.toThrow(/^Index: no index in/);
+
+    // A damaged previous index is not reused: the next build replaces it.
+    const rebuilt = await buildIndex({ corpusDir: corpus, indexDir: damaged, embedder, progress: { silent: true } });
+    expect(rebuilt.noop).toBe(false);
+    expect((await loadIndex(damaged)).docs).toHaveLength(1);
+  });
+});
+
+describe('a build killed mid-way', () => {
+  it('leaves the previous index loadable, answering the same, and the next run completes', async () => {
+    const corpus = await corpusOf('kill', [[SEED_A, 'a.txt']]);
+    const index = join(TMP, 'kill-index');
+    await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    const reference = await new SearchEngine(await loadIndex(index), embedder).search({ q: 'school attendance', mode: 'keyword' });
+    await copyFile(PDF, join(corpus, 'b.pdf'));
+    await copyFile(SEED_B, join(corpus, 'c.txt'));
+    for (const delayMs of [300, 1500, 3000, 4500]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', index, '--json'], { cwd: ROOT, stdio: 'ignore' });
+      await new Promise((ok) => setTimeout(ok, delayMs));
+      child.kill('SIGKILL');
+      await new Promise((ok) => child.once('exit', ok));
+      const loaded = await loadIndex(index);
+      const engine = new SearchEngine(loaded, embedder);
+      const r = await engine.search({ q: 'school attendance', mode: 'keyword' });
+      if (loaded.docs.length === 1) expect(r.results.map((x) => x.id)).toEqual(reference.results.map((x) => x.id));
+      else expect(loaded.docs).toHaveLength(3); // the build had finished before the kill
+    }
+    const done = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    expect(done.documents).toBe(3);
+    expect((await loadIndex(index)).docs).toHaveLength(3);
+  });
+});
