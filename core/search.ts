@@ -165,9 +165,12 @@ export class SearchEngine {
     const { index } = this;
     const { plan, queryVector } = ranked;
     const highlight = plan.highlight.length > 0 ? plan.highlight : parsed.clauses.flatMap((c) => c.any);
+    // Terms MiniSearch matched that the query did not spell out (typo and prefix expansions) are
+    // marked too; words of multi-word synonyms are marked only where the whole synonym occurs.
+    const planned = new Set(plan.highlight.flatMap((u) => (u.kind === 'stems' ? u.stems : [])));
     const items = page.map((r) => {
       const chunk = index.chunks[r.index]!;
-      const matched: Matchable[] = (ranked.terms.get(r.index) ?? []).map((t) => ({ kind: 'stems', stems: [t] }));
+      const matched: Matchable[] = (ranked.terms.get(r.index) ?? []).filter((t) => !planned.has(t)).map((t) => ({ kind: 'stems', stems: [t] }));
       return { r, chunk, spans: findAll(chunk.text, [...highlight, ...matched]) };
     });
     // Only the first few meaning-only hits get a sentence embedding pass: it costs a model call.

@@ -24,7 +24,7 @@ import { writeIndex } from './write.ts';
  * Version of the text pipeline (ingest, sections, chunking, metadata). Bump it when their output
  * changes: every file is then processed again on the next run.
  */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 export interface BuildOptions {
   corpusDir: string;
@@ -104,16 +104,23 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     };
   }
 
-  // 2. Reuse documents and vectors of unchanged files.
+  // 2. Reuse documents and vectors of unchanged files; remember every previous vector by the
+  //    text it embeds, so a changed file re-embeds only its changed chunks.
   const kept = new Map<string, { doc: ProcessedDoc; vectors: Float32Array }>();
-  if (reusable && previous) {
-    const data = await decodeIndex(previous, (f) => readFile(join(options.indexDir, f)), { keyword: false });
+  const vectorCache = new Map<string, Float32Array>();
+  if (previous && previous.embedder.id === embedderId) {
+    const data = await decodeIndex(previous, (f) => readFile(join(options.indexDir, f)), { keyword: false }).catch((err: Error) => {
+      log(`warning: previous index not reused: ${err.message}`);
+      return null;
+    });
     let offset = 0;
-    for (const doc of data.docs) {
-      const n = doc.chunks.length * previous.embedder.dim;
+    const dim = previous.embedder.dim;
+    for (const doc of data?.docs ?? []) {
+      const vectors = data!.vectors.subarray(offset, offset + doc.chunks.length * dim);
+      doc.chunks.forEach((c, i) => vectorCache.set(textKey(c), vectors.subarray(i * dim, (i + 1) * dim)));
       const rec = files[doc.meta.source];
-      if (rec && rec.docId === doc.meta.id) kept.set(doc.meta.source, { doc, vectors: data.vectors.subarray(offset, offset + n) });
-      offset += n;
+      if (reusable && rec && rec.docId === doc.meta.id) kept.set(doc.meta.source, { doc, vectors });
+      offset += doc.chunks.length * dim;
     }
   }
 
@@ -142,18 +149,26 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   bar.done(`pages ${pages} chunks ${newChunks}`);
   stages.read = seconds(tRead);
 
-  // 4. Embed the new chunks.
+  // 4. Embed the new chunks (those whose text was not embedded before).
   const tEmbed = performance.now();
-  const embedder = newChunks > 0 || kept.size === 0 ? options.embedder ?? (await loadEmbedder(embedderId)) : null;
+  const missing = [...fresh.values()].flatMap((d) => d.chunks).filter((c) => !vectorCache.has(textKey(c)));
+  const embedder = missing.length > 0 || (kept.size === 0 && vectorCache.size === 0) ? options.embedder ?? (await loadEmbedder(embedderId)) : null;
   const info: EmbedderInfo = embedder?.info ?? previous!.embedder;
-  const freshVectors = new Map<string, Float32Array>();
-  if (embedder && newChunks > 0) {
-    const ebar = progressBar('embed', newChunks, options.progress);
-    for (const [source, doc] of fresh) {
-      const vecs = await embedChunks(embedder, doc, (n) => ebar.tick(n));
-      freshVectors.set(source, vecs);
+  if (embedder && missing.length > 0) {
+    const ebar = progressBar('embed', missing.length, options.progress);
+    for (let i = 0; i < missing.length; i += EMBED_BATCH) {
+      const batch = missing.slice(i, i + EMBED_BATCH);
+      const vecs = await embedder.embedPassages(batch.map(embeddingText));
+      batch.forEach((c, j) => vectorCache.set(textKey(c), vecs[j]!));
+      ebar.tick(batch.length);
     }
     ebar.done();
+  }
+  const freshVectors = new Map<string, Float32Array>();
+  for (const [source, doc] of fresh) {
+    const out = new Float32Array(doc.chunks.length * info.dim);
+    doc.chunks.forEach((c, i) => out.set(vectorCache.get(textKey(c))!, i * info.dim));
+    freshVectors.set(source, out);
   }
   if (embedder && !options.embedder) await embedder.dispose();
   stages.embed = seconds(tEmbed);
@@ -198,10 +213,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     skipped,
     added, changed, removed, unchanged,
     embedder: info,
-    embedded: newChunks,
+    embedded: missing.length,
     seconds: seconds(t0),
     stages,
-    chunksPerSecond: newChunks > 0 && embedSeconds > 0 ? Math.round(newChunks / embedSeconds) : null,
+    chunksPerSecond: missing.length > 0 && embedSeconds > 0 ? Math.round(missing.length / embedSeconds) : null,
     indexBytes: indexBytes(encoded.manifest),
   };
 }
@@ -212,17 +227,11 @@ export function embeddingText(chunk: Chunk): string {
   return heading ? `${heading}. ${chunk.text}` : chunk.text;
 }
 
-async function embedChunks(embedder: Embedder, doc: ProcessedDoc, onProgress: (n: number) => void): Promise<Float32Array> {
-  const dim = embedder.info.dim;
-  const out = new Float32Array(doc.chunks.length * dim);
-  const batch = 32;
-  for (let i = 0; i < doc.chunks.length; i += batch) {
-    const slice = doc.chunks.slice(i, i + batch);
-    const vecs = await embedder.embedPassages(slice.map(embeddingText));
-    vecs.forEach((v, j) => out.set(v, (i + j) * dim));
-    onProgress(slice.length);
-  }
-  return out;
+/** Chunks per embedding call (the embedder batches further inside). */
+const EMBED_BATCH = 64;
+
+function textKey(chunk: Chunk): string {
+  return sha256(embeddingText(chunk));
 }
 
 /** MiniSearch over every chunk; ids are chunk ordinals in corpus order (the vector order). */

@@ -38,9 +38,9 @@ export function docIdFor(source: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(-60)
-    .replace(/^-+/, '');
+    .replace(/^-+|-+$/g, '');
+  // Keep the end of long paths (council and date), cut at a word boundary.
+  const short = slug.length > 60 ? slug.slice(slug.indexOf('-', slug.length - 60) + 1) : slug;
   const hash = createHash('sha1').update(source).digest('hex').slice(0, 6);
-  return `${slug || 'doc'}-${hash}`;
+  return `${short || 'doc'}-${hash}`;
 }

@@ -30,6 +30,7 @@ async function dump(file: string): Promise<void> {
 
 async function stats(dir: string): Promise<void> {
   let seconds = 0;
+  const cpu0 = process.cpuUsage();
   let pages = 0;
   let blocks = 0;
   let failed = 0;
@@ -52,7 +53,12 @@ async function stats(dir: string): Promise<void> {
       console.log(`FAILED ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  console.log(`total ${files.length} files, ${failed} unreadable, ${seconds.toFixed(2)} s, ${pages} pages, ${blocks} blocks`);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(
+    `total ${files.length} files, ${failed} unreadable, ${seconds.toFixed(2)} s wall (${cpuSeconds.toFixed(2)} s CPU), ` +
+      `${pages} pages, ${blocks} blocks, ${(seconds / Math.max(1, files.length - failed)).toFixed(3)} s per file`,
+  );
 }
 
 const args = process.argv.slice(2);

@@ -49,18 +49,21 @@ const STOP = new Set(
 /**
  * Words of a query worth highlighting: quoted phrases and plain words, without operators,
  * exclusions (-word) or field filters (council:x), lightly stemmed so "leavers" finds "leaver".
+ * A prefix query (safeguard*) keeps its star: it matches any word starting with it.
  */
 export function queryTerms(q: string): string[] {
   const terms: string[] = [];
   const rest = q.replace(/"([^"]+)"/g, (_m, phrase: string) => {
-    terms.push(...words(phrase));
+    terms.push(...words(phrase).filter((t) => !STOP.has(t)).map(stem));
     return ' ';
   });
   for (const tok of rest.split(/\s+/)) {
     if (!tok || tok === 'OR' || tok === 'AND' || tok.startsWith('-') || /^\w+:/.test(tok)) continue;
-    terms.push(...words(tok.replace(/\*$/, '')));
+    const prefix = tok.endsWith('*');
+    const ws = words(tok.replace(/\*$/, '')).filter((t) => !STOP.has(t));
+    terms.push(...ws.map((w, i) => (prefix && i === ws.length - 1 ? `${w}*` : stem(w))));
   }
-  return [...new Set(terms.filter((t) => !STOP.has(t)).map(stem))].filter((t) => t.length >= 2);
+  return [...new Set(terms)].filter((t) => t.replace(/\*$/, '').length >= 2);
 }
 
 function words(s: string): string[] {
@@ -74,12 +77,23 @@ function stem(w: string): string {
   return w;
 }
 
+/**
+ * Endings a highlighted word may add to a query term: "leaver" finds "leavers" and "accommod"
+ * finds "accommodation", but "care" does not find "carers" or "careers".
+ */
+const SUFFIXES = "'s|s|es|ed|ing|ings|er|ers|ion|ions|ation|ations|ate|ated|ates|ating|ment|ments|al|ally|ly|ies|ied|y|e";
+const SUFFIXES_AFTER_E = "'s|s|d|ly|ment|ments|ful";
+
 function termRegex(terms: string[]): RegExp | null {
   if (terms.length === 0) return null;
-  const alts = terms
+  const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const alts = [...terms]
     .sort((a, b) => b.length - a.length)
-    .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join('|')})[\\p{L}\\p{N}]*`, 'giu');
+    .map((t) => {
+      if (t.endsWith('*')) return `${esc(t.slice(0, -1))}[\\p{L}\\p{N}]*`;
+      return `${esc(t)}(?:${t.endsWith('e') ? SUFFIXES_AFTER_E : SUFFIXES})?`;
+    });
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
 }
 
 /** Ranges [start, end) of the terms in text. */

@@ -226,7 +226,7 @@ function startsBlock(a: Line, b: Line, blockLines: number, stats: LayoutStats, r
   if (b.x > a.textX + 0.8 * b.size) return true; // indented start of a new paragraph
   if (b.x < a.textX - 0.8 * b.size && blockLines > 1) return true; // back to the margin after a list item
   // A short line that ends a sentence, followed by a capitalised line: a paragraph without spacing.
-  return /[.!?]["')\]]?$/.test(a.text) && a.xEnd < rightEdge - 6 * a.size && /^[A-Z0-9"'(]/.test(b.text);
+  return /[.!?]["')\]]?$/.test(a.text) && a.xEnd < rightEdge - 6 * a.size && /^[A-Z0-9"']/.test(b.text);
 }
 
 /**
@@ -247,7 +247,7 @@ function attachFloatingCells(lines: Line[], stats: LayoutStats): Line[] {
         Math.abs(o.size - l.size) <= 0.5;
     };
     if (fits(i - 1)) target.set(i, i - 1);
-    else if (fits(i + 1) && !(lines[i + 2] !== undefined && Math.abs(lines[i + 2]!.y - lines[i + 1]!.y) < near && lines[i + 2]!.x > l.x - 2 && !fits(i + 2))) target.set(i, i + 1);
+    else if (fits(i + 1)) target.set(i, i + 1);
   });
   if (target.size === 0) return lines;
   const out: Line[] = [];
@@ -281,18 +281,36 @@ function attachFloatingCells(lines: Line[], stats: LayoutStats): Line[] {
  * of / children who need help and    Good / protection") is a heading, not a table row: keep the
  * first cell in the line and lift the others off as an aside.
  */
-function liftHeadingCells(lines: Line[], stats: LayoutStats): void {
+function liftHeadingCells(lines: Line[], stats: LayoutStats): Line[] {
+  const removed = new Set<Line>();
   lines.forEach((l, i) => {
     if (l.cells === null || l.size < stats.bodySize + 1 || l.number !== null || l.bullet) return;
     const near = (o: Line | undefined): boolean =>
       o !== undefined && o.cells === null && isHeadingStyle(o, stats) && Math.abs(o.size - l.size) <= 0.75 &&
       Math.abs(o.y - l.y) <= 1.3 * stats.lineStep * (l.size / stats.bodySize);
-    if (!near(lines[i - 1]) && !near(lines[i + 1])) return;
-    // Page numbers beside a contents entry are dropped; a judgement ("Good") is kept.
+    const prev = lines[i - 1];
+    if (!near(prev) && !near(lines[i + 1])) return;
+    // A wrapped contents entry ("... who need help and" / "protection    10"): one table row.
+    if (l.cells.length === 2 && /^\d{1,3}$/.test(l.cells[1]!)) {
+      if (prev !== undefined && near(prev) && !removed.has(prev)) {
+        removed.add(prev);
+        l.cells[0] = `${prev.text} ${l.cells[0]}`;
+        l.text = l.cells.join(' | ');
+      }
+      return;
+    }
     l.aside = l.cells.slice(1).filter((c) => !/^\d{1,3}$/.test(c));
     l.text = l.cells[0]!;
     l.cells = null;
+    // A grade that wraps too ("Requires" / "improvement") ran into the next heading line's text.
+    const next = lines[i + 1];
+    const tail = next === undefined || next.cells !== null ? null : /\s((?:improvement)?(?: to be good)?)$/i.exec(next.text);
+    if (next !== undefined && tail !== null && tail[1] !== '' && /requires(?: improvement)?$/i.test(l.aside.join(' '))) {
+      l.aside[l.aside.length - 1] = `${l.aside[l.aside.length - 1]} ${tail[1]}`;
+      next.text = next.text.slice(0, tail.index);
+    }
   });
+  return removed.size === 0 ? lines : lines.filter((l) => !removed.has(l));
 }
 
 /**
@@ -348,7 +366,7 @@ export function pageBlocks(pageLines: Line[], stats: LayoutStats): BlockDraft[] 
   body.sort((a, b) => a - b);
   const rightEdge = body.length > 0 ? body[Math.floor(body.length * 0.9)]! : Number.POSITIVE_INFINITY;
   lines = attachFloatingCells(lines, stats);
-  liftHeadingCells(lines, stats);
+  lines = liftHeadingCells(lines, stats);
   lines = mergeCellContinuations(lines, stats);
   const out: BlockDraft[] = [];
   let current: Line[] = [];

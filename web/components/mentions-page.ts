@@ -67,7 +67,10 @@ export class MentionsPage extends LitElement {
       .where a { font-weight: 600; }
       .snippet { margin: 0.2rem 0 0; overflow-wrap: anywhere; }
       .filtered { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: baseline; }
-      @media (max-width: 760px) { .grid { grid-template-columns: minmax(0, 1fr); gap: 0.5rem; } }
+      @media (max-width: 760px) {
+        h1 { font-size: 1.25rem; }
+        .grid { grid-template-columns: minmax(0, 1fr); gap: 0.5rem; }
+      }
       @media print {
         search-box, .metric, .links, .more { display: none; }
         .report { break-inside: avoid-page; }

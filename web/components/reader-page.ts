@@ -13,6 +13,12 @@ import { highlightParts, matchRanges, queryTerms } from '../highlight.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import './pdf-page-view.ts';
 
+/** True when the paragraph text already begins with its printed number ("29. ..."). */
+function startsWithNumber(text: string, number: string): boolean {
+  const first = number.split('-')[0]!;
+  return text.trimStart().startsWith(first);
+}
+
 @customElement('reader-page')
 export class ReaderPage extends LitElement {
   static override styles = [
@@ -30,7 +36,7 @@ export class ReaderPage extends LitElement {
       .toolbar .count { font-size: 0.92rem; }
       .status { color: var(--words); font-size: 0.9rem; }
       .layout { display: grid; grid-template-columns: 17rem minmax(0, 1fr); gap: 2rem; }
-      nav.outline { position: sticky; top: 3.5rem; max-height: calc(100vh - 4rem); overflow: auto; font-size: 0.9rem; }
+      nav.outline { position: sticky; top: 3.75rem; max-height: calc(100vh - 4.25rem); overflow: auto; font-size: 0.9rem; }
       nav.outline h2 { font-size: 1rem; margin: 0.25rem 0; }
       nav.outline ul { list-style: none; margin: 0; padding: 0; }
       nav.outline li { margin: 0.2rem 0; overflow-wrap: anywhere; }
@@ -212,19 +218,22 @@ export class ReaderPage extends LitElement {
           </section>`
         : nothing}
       <div class="layout">
-        <details class="outline-box" ?open=${this.wide}>
-          <summary>Sections</summary>
-          <nav class="outline" aria-labelledby="outline-title">
-            <h2 id="outline-title">Sections</h2>
-            <ul>
-              ${d.outline.map((o) => html`<li style="padding-left:${Math.max(0, o.level - 1) * 0.8}rem">
-                <a href=${`#${encodeURIComponent(o.anchor)}`}>${o.title}</a></li>`)}
-            </ul>
-          </nav>
-        </details>
+        ${this.wide
+          ? html`<div class="outline-box">${this.outline(d)}</div>`
+          : html`<details class="outline-box"><summary>Sections</summary>${this.outline(d)}</details>`}
         <article aria-label="Report text">${this.body()}</article>
       </div>
     `;
+  }
+
+  private outline(d: DocumentResponse): TemplateResult {
+    return html`<nav class="outline" aria-labelledby="outline-title">
+      <h2 id="outline-title">Sections</h2>
+      <ul>
+        ${d.outline.map((o) => html`<li style="padding-left:${Math.max(0, o.level - 1) * 0.8}rem">
+          <a href=${`#${encodeURIComponent(o.anchor)}`}>${o.title}</a></li>`)}
+      </ul>
+    </nav>`;
   }
 
   private body(): TemplateResult[] {
@@ -246,7 +255,7 @@ export class ReaderPage extends LitElement {
           : html`<h4 id=${p.anchor} class=${hl} tabindex="-1">${text}</h4>`);
       } else {
         out.push(html`<p id=${p.anchor} class="para ${hl}" tabindex="-1" aria-current=${hl ? 'location' : 'false'}>${
-          p.number ? html`<span class="num">${p.number}</span>` : nothing}${text}</p>`);
+          p.number && !startsWithNumber(p.text, p.number) ? html`<span class="num">${p.number}</span>` : nothing}${text}</p>`);
       }
     }
     return out;

@@ -49,6 +49,7 @@ export class SearchPage extends LitElement {
       kbd { border: 1px solid var(--border-strong); border-radius: 3px; padding: 0 0.25rem; font-size: 0.8rem; }
       .examples { padding-left: 1.2rem; }
       @media (max-width: 760px) {
+        h1 { font-size: 1.25rem; }
         .layout { grid-template-columns: minmax(0, 1fr); gap: 0.5rem; }
         details.filters > summary { display: list-item; font-weight: 600; cursor: pointer; padding: 0.4rem 0; }
         .keys { display: none; }

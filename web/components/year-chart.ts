@@ -5,14 +5,12 @@
  * Output: `year-select` CustomEvent with detail { year } (null when the selected year is clicked again).
  */
 import { LitElement, css, html, svg, nothing, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { YearCount } from '../../core/api-types.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
 export type ChartMetric = 'count' | 'per10k';
 
-const W = 640;
-const H = 220;
 const PAD = { top: 18, right: 8, bottom: 28, left: 44 };
 
 function fmt(n: number, metric: ChartMetric): string {
@@ -32,7 +30,7 @@ export class YearChart extends LitElement {
     sharedStyles,
     css`
       :host { display: block; }
-      svg { width: 100%; height: auto; max-height: 16rem; display: block; overflow: visible; }
+      svg { width: 100%; height: auto; display: block; overflow: visible; }
       .bar { fill: var(--bar); }
       .bar.selected { fill: var(--bar-selected); }
       g.col { cursor: pointer; }
@@ -52,6 +50,23 @@ export class YearChart extends LitElement {
   @property() metric: ChartMetric = 'count';
   @property({ type: Number }) selected: number | null = null;
 
+  /** Drawing width in CSS pixels, so labels keep their real size on a phone. */
+  @state() private width = 640;
+  private resize = new ResizeObserver((entries) => {
+    const w = Math.round(entries[0]?.contentRect.width ?? 0);
+    if (w > 0) this.width = Math.max(260, Math.min(960, w));
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resize.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    this.resize.disconnect();
+    super.disconnectedCallback();
+  }
+
   override render(): TemplateResult | typeof nothing {
     if (this.years.length === 0) return nothing;
     const byYear = new Map(this.years.map((y) => [y.year, y]));
@@ -64,12 +79,15 @@ export class YearChart extends LitElement {
       if (!c) return 0;
       return this.metric === 'count' ? c.count : c.per10kWords;
     };
+    const W = this.width;
+    const H = W < 500 ? 180 : 220;
     const max = niceMax(Math.max(...all.map(value)));
     const iw = W - PAD.left - PAD.right;
     const ih = H - PAD.top - PAD.bottom;
     const step = iw / all.length;
     const bw = Math.max(2, Math.min(48, step * 0.7));
-    const labelEvery = Math.ceil(all.length / 14);
+    const labelEvery = Math.max(1, Math.ceil(34 / step));
+    const showValues = step >= (this.metric === 'count' ? 22 : 34);
     const unit = this.metric === 'count' ? 'paragraphs' : 'mentions per 10 000 words';
     const ticks = [0, max / 2, max];
     return html`<svg viewBox="0 0 ${W} ${H}" role="group" aria-label=${`Mentions per year, ${unit}. Select a year to show only that year.`}>
@@ -93,7 +111,7 @@ export class YearChart extends LitElement {
           <title>${label}</title>
           <rect class="hit" x=${PAD.left + i * step} y=${PAD.top} width=${step} height=${ih}></rect>
           <rect class="bar ${this.selected === year ? 'selected' : ''}" x=${x} y=${y} width=${bw} height=${Math.max(0, h)}></rect>
-          ${v > 0 && all.length <= 24 ? svg`<text class="val" x=${x + bw / 2} y=${y - 4} text-anchor="middle">${fmt(v, this.metric)}</text>` : nothing}
+          ${v > 0 && showValues ? svg`<text class="val" x=${x + bw / 2} y=${y - 4} text-anchor="middle">${fmt(v, this.metric)}</text>` : nothing}
           ${i % labelEvery === 0 ? svg`<text x=${PAD.left + i * step + step / 2} y=${H - PAD.bottom + 16} text-anchor="middle">${year}</text>` : nothing}
         </g>`;
       })}

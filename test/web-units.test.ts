@@ -1,0 +1,88 @@
+/**
+ * The web UI's pure parts, run in Node: snippet sanitising, query-word highlighting, citations,
+ * URL state, and locating a paragraph among a PDF page's text items.
+ */
+import { describe, expect, it } from 'vitest';
+import { citation } from '../web/citation.ts';
+import { matchRanges, queryTerms, safeSnippet } from '../web/highlight.ts';
+import { matchParagraph } from '../web/page-match.ts';
+import { emptyState, parseState, readerUrl, stateToSearch } from '../web/url-state.ts';
+
+describe('safeSnippet', () => {
+  it('keeps only balanced <mark> tags and shows everything else as text', () => {
+    const api = 'The &lt;script&gt;x&lt;/script&gt; and <mark>care</mark> leavers';
+    expect(safeSnippet(api)).toBe('The &lt;script&gt;x&lt;/script&gt; and <mark>care</mark> leavers');
+    // Raw markup that should never come from the API is escaped too.
+    expect(safeSnippet('<img src=x onerror="alert(1)"><mark>a</mark><b>b</b>')).toBe(
+      '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;<mark>a</mark>&lt;b&gt;b&lt;/b&gt;',
+    );
+    expect(safeSnippet('<mark>open')).toBe('<mark>open</mark>');
+    expect(safeSnippet('stray </mark> close')).toBe('stray  close');
+    expect(safeSnippet('&amp;lt;')).toBe('&amp;lt;');
+  });
+});
+
+describe('query highlighting', () => {
+  it('drops operators, filters and exclusions, and stems lightly', () => {
+    expect(queryTerms('care leavers accommodation')).toEqual(['care', 'leaver', 'accommod']);
+    expect(queryTerms('"private fostering" -school council:hackney year:2019 safeguard* OR LAC')).toEqual([
+      'private', 'foster', 'safeguard*', 'lac',
+    ]);
+    expect(queryTerms('the of and')).toEqual([]);
+  });
+
+  it('marks inflections but not other words that share letters', () => {
+    const text = 'Care leavers, carers and careers: accommodation for leavers; safeguarding';
+    const marked = (q: string): string[] => matchRanges(text, queryTerms(q)).map(([a, b]) => text.slice(a, b));
+    expect(marked('care leavers accommodation')).toEqual(['Care', 'leavers', 'accommodation', 'leavers']);
+    expect(marked('safeguard*')).toEqual(['safeguarding']);
+    expect(marked('"<script>"')).toEqual([]);
+  });
+});
+
+describe('citation', () => {
+  const doc = { type: 'ilacs' as const, council: 'Hackney', title: "Inspection of Hackney local authority children's services", year: 2019 };
+  it('cites Ofsted reports with year, paragraph and page', () => {
+    expect(citation(doc, '29', 7)).toBe("Ofsted, Inspection of Hackney local authority children's services, 2019, para 29, p. 7");
+    expect(citation(doc, null, null)).toBe("Ofsted, Inspection of Hackney local authority children's services, 2019");
+    expect(citation(doc, '29-30', 7)).toContain('paras 29-30');
+  });
+  it('cites committee papers to the council', () => {
+    expect(citation({ ...doc, type: 'committee', title: 'Scrutiny commission papers' }, null, 3)).toBe(
+      'Hackney Council, Scrutiny commission papers, 2019, p. 3',
+    );
+  });
+});
+
+describe('URL state', () => {
+  it('round-trips every field and leaves defaults out', () => {
+    const s = { ...emptyState(), q: 'care leavers & "LAC"', mode: 'keyword' as const, council: ['Hackney', 'Havering'], type: ['ilacs'], from: 2015, to: 2019, judgement: 'good', page: 3 };
+    expect(parseState(stateToSearch(s))).toEqual(s);
+    expect(stateToSearch(emptyState())).toBe('');
+    expect(stateToSearch({ ...emptyState(), q: 'x' })).toBe('?q=x');
+  });
+  it('falls back to defaults for bad values', () => {
+    expect(parseState('?mode=nope&page=-2&from=20x9')).toEqual(emptyState());
+  });
+  it('adds the query to reader links before the fragment', () => {
+    expect(readerUrl('/doc/abc#p12', 'care leavers')).toBe('/doc/abc?q=care%20leavers#p12');
+    expect(readerUrl('/doc/abc#p12', '')).toBe('/doc/abc#p12');
+  });
+});
+
+describe('matchParagraph', () => {
+  const items = ['26. Services for care leavers have', 'improved.', '27.', 'The vast majority of young people leaving', 'care bene-', 'fit from a good range of accommodation.', '28. The range'];
+  it('finds a paragraph whatever the spacing, hyphenation and numbering', () => {
+    const spans = matchParagraph(items, '27. The vast majority of young people leaving care benefit from a good range of accommodation.');
+    expect(spans.map((s) => s.item)).toEqual([2, 3, 4, 5]);
+    expect(spans[0]!.from).toBe(0);
+    expect(spans[spans.length - 1]!.to).toBe(1);
+  });
+  it('anchors the start of a paragraph that runs onto the next page', () => {
+    const spans = matchParagraph(items, 'The vast majority of young people leaving care benefit from a good range of accommodation. It goes on over the page with much more text than fits.');
+    expect(spans.map((s) => s.item)).toEqual([3, 4, 5]);
+  });
+  it('returns nothing when the paragraph is not on the page', () => {
+    expect(matchParagraph(items, 'Nothing like this sentence appears on the page at all.')).toEqual([]);
+  });
+});
