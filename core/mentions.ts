@@ -1,7 +1,9 @@
 /**
  * Every mention: an exhaustive list of every paragraph (headings included) that matches a query
- * in keyword logic - every clause must match (words by stem, phrases exactly), exclusions must
- * not - with occurrence counts by year and by council, per report and per 10 000 words.
+ * in keyword logic - every clause must match, exclusions must not - with occurrence counts by
+ * year and by council, per report and per 10 000 words. Plain words typed together count as one
+ * expression in that order, each word by stem ("care leaver" counts "care leavers"); a quoted
+ * phrase counts exactly as written.
  * No thesaurus here: a count of "private fostering" counts those words, nothing broader.
  * Counting uses the same matcher as highlighting (core/text-match.ts), so what is counted is what
  * is marked.
@@ -35,10 +37,32 @@ interface Compiled {
   exclude: CompiledMatcher[];
 }
 
+type MentionUnit = Unit | { kind: 'loose'; text: string };
+
+/** Runs of plain single words become one expression: "staying put" counts the two words together. */
+function mentionClauses(q: ParsedQuery): MentionUnit[][] {
+  const out: MentionUnit[][] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length > 0) out.push([{ kind: 'loose', text: run.join(' ') }]);
+    run = [];
+  };
+  for (const c of q.clauses) {
+    const u = c.any[0]!;
+    if (c.any.length === 1 && u.kind === 'word') run.push(u.text);
+    else {
+      flush();
+      out.push(c.any);
+    }
+  }
+  flush();
+  return out;
+}
+
 function compileQuery(q: ParsedQuery): Compiled {
-  const compileAll = (units: Unit[]) => units.map(compile).filter((m): m is CompiledMatcher => m !== null);
+  const compileAll = (units: MentionUnit[]) => units.map(compile).filter((m): m is CompiledMatcher => m !== null);
   return {
-    clauses: q.clauses.map((c) => ({ matchers: compileAll(c.any), hints: c.any.map(literalHint) })),
+    clauses: mentionClauses(q).map((any) => ({ matchers: compileAll(any), hints: any.map(literalHint) })).filter((c) => c.matchers.length > 0),
     exclude: compileAll(q.exclude),
   };
 }

@@ -6,11 +6,12 @@
  *   phrase  matches the same words in order, case-insensitive, across spaces, hyphens and line breaks
  *   prefix  matches words starting with it
  *   stems   a sequence of stems in order (thesaurus alternatives)
+ *   loose   words in order, each by stem ("care leaver" ~ "care leavers"); stop words literally
  */
 import { normalizeTerm } from './keyword-options.ts';
 import type { Unit } from './query.ts';
 
-export type Matchable = Unit | { kind: 'stems'; stems: string[] };
+export type Matchable = Unit | { kind: 'stems'; stems: string[] } | { kind: 'loose'; text: string };
 
 export interface Span {
   start: number;
@@ -61,6 +62,10 @@ export function compile(unit: Matchable): CompiledMatcher | null {
   }
   const words = wordsOf(unit.text);
   if (words.length === 0) return null;
+  if (unit.kind === 'loose') {
+    const stems = words.map(stemOf);
+    return (toks) => sequence(toks, words.length, (t, i) => (stems[i] === null ? t.lower === words[i] : stemOf(t.lower) === stems[i]));
+  }
   if (unit.kind === 'prefix') {
     const p = words[0]!;
     return (toks) => toks.filter((t) => t.lower.startsWith(p)).map(span);
@@ -114,11 +119,12 @@ export function mergeSpans(spans: Span[]): Span[] {
 }
 
 /** A literal first word that any occurrence of the unit must contain (lower case), for cheap pre-checks. */
-export function literalHint(unit: Unit): string | null {
+export function literalHint(unit: Unit | { kind: 'loose'; text: string }): string | null {
   const words = wordsOf(unit.text);
   if (words.length === 0) return null;
-  if (unit.kind === 'word' && words.length === 1) {
-    const w = words[0]!;
+  if (unit.kind !== 'phrase' && unit.kind !== 'prefix') {
+    // Stems: the first letters of the longest word are always there.
+    const w = words.reduce((a, b) => (stemOf(b) !== null && b.length > a.length ? b : a), words[0]!);
     // Stemming changes only the end of a word: the first letters are always there.
     return w.length > 4 ? w.slice(0, Math.max(3, Math.min(w.length - 3, 6))) : w.slice(0, 3);
   }

@@ -3,7 +3,7 @@
  * search engine). Security headers on every response, gzip, one log line per request, and one
  * onError that turns every failure into JSON `{ error: { code, message } }`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -69,12 +69,16 @@ export function createApp(service: Service): Hono {
   const webDir = service.options.webDir;
   if (webDir) {
     app.use('/*', serveStatic({ root: webDir }));
-    // The UI's own routes (/, /mentions, /doc/<id>) all load the app shell.
-    let shell: string | null = null;
+    // The UI's own routes (/, /mentions, /doc/<id>) all load the app shell; a missing asset
+    // (a path with a file extension) is a 404. The shell is re-read when a new build replaces it.
+    let shell: { html: string; mtimeMs: number } | null = null;
     app.get('*', async (c, next) => {
-      if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/files/')) return next();
-      shell ??= await readFile(join(webDir, 'index.html'), 'utf8');
-      return c.html(shell);
+      const path = c.req.path;
+      if (path.startsWith('/api/') || path.startsWith('/files/') || /\.[a-z0-9]+$/i.test(path)) return next();
+      const file = join(webDir, 'index.html');
+      const { mtimeMs } = await stat(file);
+      if (!shell || shell.mtimeMs !== mtimeMs) shell = { html: await readFile(file, 'utf8'), mtimeMs };
+      return c.html(shell.html);
     });
   }
 

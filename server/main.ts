@@ -47,7 +47,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const indexDir = options.indexDir ?? defaultIndexDir();
   const index = await loadIndex(indexDir);
   const embedder = await loadIndexEmbedder(index);
-  const service = new Service(new SearchEngine(index, embedder), {
+  const engine = new SearchEngine(index, embedder);
+  // Warm the model and the search paths, so the first user's query is as fast as the rest.
+  await engine.search({ q: 'care leavers accommodation', mode: 'hybrid' });
+  const service = new Service(engine, {
     corpusDir: options.corpusDir ?? defaultCorpusDir(),
     webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
     rateLimitPerMinute: options.rateLimitPerMinute ?? Number(process.env.RATE_LIMIT ?? 0),

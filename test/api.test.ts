@@ -198,6 +198,15 @@ describe('GET /api/mentions', () => {
     expect([...dates].sort().reverse()).toEqual(dates);
   });
 
+  it('counts plain words typed together as one expression, each word by stem', async () => {
+    const quoted = await get<MentionsResponse>(`/api/mentions?q=${encodeURIComponent('"care leavers"')}&limit=1`);
+    const plain = await get<MentionsResponse>('/api/mentions?q=care%20leaver&limit=100000');
+    // "care leaver" also counts "care leavers" and "care leaver's": at least the exact count.
+    expect(plain.occurrences).toBeGreaterThanOrEqual(quoted.occurrences);
+    for (const r of plain.results) expect(fold(r.text)).toMatch(/care[\s-]+leaver/);
+    expect(plain.results.every((r) => r.occurrences === (r.snippet.match(/<mark>/g) ?? []).length || r.snippet.startsWith('…') || r.snippet.endsWith('…'))).toBe(true);
+  });
+
   it('exports every row as CSV with citation and link', async () => {
     const q = encodeURIComponent('"staying put"');
     const json = await get<MentionsResponse>(`/api/mentions?q=${q}&limit=1`);
