@@ -49,6 +49,17 @@ async function cardResults(page: Page): Promise<ResultItem[]> {
   return page.locator('result-card').evaluateAll((els) => els.map((e) => (e as unknown as { result: ResultItem }).result));
 }
 
+/** Runs an action that triggers a search and waits until its results are rendered. */
+async function searchSettled(page: Page, action: () => Promise<unknown>, urlPart: string): Promise<void> {
+  const response = page.waitForResponse((r) => r.url().includes('/api/search') && r.url().includes(urlPart));
+  await action();
+  await response;
+  await page.waitForFunction(() => {
+    const sp = document.querySelector('app-shell')?.shadowRoot?.querySelector('search-page') as (HTMLElement & { loading: boolean }) | null | undefined;
+    return !!sp && !sp.loading;
+  });
+}
+
 async function inViewport(page: Page, selector: string): Promise<boolean> {
   return page.locator(selector).evaluate((el) => {
     const r = el.getBoundingClientRect();
@@ -169,26 +180,27 @@ describe.skipIf(skip !== null)('web UI against the real server on corpus/', () =
     const councils = await page.locator('filter-panel input[name="council"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
     expect(councils.length).toBeGreaterThan(1);
     const council = councils[councils.length - 1]!;
-    await page.locator(`filter-panel input[name="council"][value="${council}"]`).check();
-    await page.waitForURL((u) => u.searchParams.getAll('council').includes(council));
-    await expect.poll(async () => (await cardResults(page)).every((r) => r.doc.council === council)).toBe(true);
+    await searchSettled(page, () => page.locator(`filter-panel input[name="council"][value="${council}"]`).check(), `council=${encodeURIComponent(council)}`);
+    expect(new URL(page.url()).searchParams.getAll('council')).toEqual([council]);
+    expect((await cardResults(page)).every((r) => r.doc.council === council)).toBe(true);
     const filtered = await cardResults(page);
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.map((r) => r.id)).not.toEqual(before.map((r) => r.id));
 
     // Year range.
     const fromYear = Math.min(...filtered.map((r) => r.doc.year ?? 9999));
-    await page.locator('filter-panel select[name="from"]').selectOption(String(fromYear));
-    await page.waitForURL((u) => u.searchParams.get('from') === String(fromYear));
+    await searchSettled(page, () => page.locator('filter-panel select[name="from"]').selectOption(String(fromYear)), `from=${fromYear}`);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(String(fromYear));
+    expect((await cardResults(page)).every((r) => (r.doc.year ?? 0) >= fromYear)).toBe(true);
 
     // Mode.
-    await page.locator('search-page input[name="mode"][value="keyword"]').check();
-    await page.waitForURL((u) => u.searchParams.get('mode') === 'keyword');
-    await expect.poll(async () => (await cardResults(page)).every((r) => r.match.keyword)).toBe(true);
+    await searchSettled(page, () => page.locator('search-page input[name="mode"][value="keyword"]').check(), 'mode=keyword');
+    expect(new URL(page.url()).searchParams.get('mode')).toBe('keyword');
+    expect((await cardResults(page)).every((r) => r.match.keyword && !r.match.semantic)).toBe(true);
     const keywordIds = (await cardResults(page)).map((r) => r.id);
 
     // Reload keeps everything.
-    await page.reload();
+    await searchSettled(page, () => page.reload(), 'mode=keyword');
     await page.locator('result-card').first().waitFor();
     expect(await page.locator('search-box input').inputValue()).toBe(QUERY);
     expect(await page.locator(`filter-panel input[name="council"][value="${council}"]`).isChecked()).toBe(true);

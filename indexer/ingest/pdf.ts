@@ -149,7 +149,7 @@ async function pdfTitle(doc: PDFDocumentProxy): Promise<string | null> {
   if (typeof raw !== 'string') return null;
   const title = raw.replace(/^Microsoft (?:Word|PowerPoint|Excel) - /i, '').replace(/\s+/g, ' ').trim();
   if (title.length < 4 || !/\p{L}{3}/u.test(title)) return null;
-  if (/\.(docx?|pdf|rtf|odt|indd|xlsx?|pptx?)$/i.test(title) || /^(untitled|title|document\d*|slide \d+)$/i.test(title)) return null;
+  if (/\.(docx?|pdf|rtf|odt|indd|xlsx?|pptx?)$/i.test(title) || /^(untitled|title|document\d*|slide \d+)$/i.test(title) || /\b(template|draft)\b/i.test(title)) return null;
   if (/^[\w-]+$/.test(title) && /[_\d]/.test(title)) return null; // "report_v2", "ILACS-2023-final"
   return title;
 }
