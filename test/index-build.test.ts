@@ -159,9 +159,10 @@ describe('a build killed mid-way', () => {
     await copyFile(SEED_B, join(corpus, 'c.txt'));
     for (const delayMs of [300, 1500, 3000, 4500]) {
       const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', index, '--json'], { cwd: ROOT, stdio: 'ignore' });
+      const exited = new Promise((ok) => child.once('exit', ok));
       await new Promise((ok) => setTimeout(ok, delayMs));
       child.kill('SIGKILL');
-      await new Promise((ok) => child.once('exit', ok));
+      await exited;
       const loaded = await loadIndex(index);
       const engine = new SearchEngine(loaded, embedder);
       const r = await engine.search({ q: 'school attendance', mode: 'keyword' });
