@@ -30,5 +30,6 @@ export function benchQueries(): string[] {
   for (const t of TOPICS) out.add(t);
   TOPICS.forEach((t, i) => out.add(`${t} ${FILTERS[i % FILTERS.length]}`));
   TOPICS.forEach((t, i) => out.add(i % 2 === 0 ? `how good is ${t}` : `${PHRASES[i % PHRASES.length]} ${t.split(' ')[0]}`));
+  TOPICS.forEach((t, i) => out.add(`${t} ${FILTERS[(i + 2) % FILTERS.length]}`));
   return [...out].slice(0, 300);
 }

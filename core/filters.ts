@@ -83,17 +83,18 @@ export function isEmpty(f: Filters): boolean {
 }
 
 /**
- * Facet counts over result candidates: each dimension counts the candidates that pass every
- * other filter, so choosing a value still shows the counts of the alternatives.
+ * Facet counts over result candidates (documents with their number of matching chunks): each
+ * dimension counts the candidates that pass every other filter, so choosing a value still shows
+ * the counts of the alternatives.
  */
-export function facetCounts(candidates: DocMeta[], f: Filters): Facets {
+export function facetCounts(candidates: Array<{ meta: DocMeta; count: number }>, f: Filters): Facets {
   const count = (dim: FilterDimension, valueOf: (d: DocMeta) => string | null): FacetValue[] => {
     const pass = docPredicate(f, dim);
     const counts = new Map<string, number>();
-    for (const d of candidates) {
-      if (!pass(d)) continue;
-      const v = valueOf(d);
-      if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const { meta, count: n } of candidates) {
+      if (!pass(meta)) continue;
+      const v = valueOf(meta);
+      if (v !== null) counts.set(v, (counts.get(v) ?? 0) + n);
     }
     const out = [...counts].map(([value, n]) => ({ value, count: n }));
     return dim === 'year' ? out.sort((a, b) => b.value.localeCompare(a.value)) : out.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));

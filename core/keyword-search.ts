@@ -121,22 +121,51 @@ function unitQuery(u: Unit, known: (stem: string) => boolean): Query | null {
 }
 
 export interface KeywordRunOptions {
-  /** Chunk ordinals allowed by filters. */
-  allow?: (index: number) => boolean;
   /** Below this many AND hits, OR hits are appended. */
   orFallbackBelow?: number;
   /** Text of a chunk, for phrase verification and exclusions. */
   textOf: (index: number) => string;
 }
 
-/** Run the plan: AND hits first, then (if few) OR hits; phrases verified, exclusions applied. */
+/** Per chunk: raw BM25 of the clause, the query terms it matched, the index terms that matched. */
+type ClauseHits = Map<number, { raw: number; queryTerms: string[]; terms: string[] }>;
+
+/** Per keyword index: the hits of recent clauses (a word, a thesaurus group), reused across queries. */
+const clauseCache = new WeakMap<MiniSearch, Map<string, ClauseHits>>();
+const CLAUSE_CACHE_SIZE = 500;
+/** A clause found in more than this share of chunks does not bring chunks into the OR fallback. */
+const COMMON_SHARE = 0.3;
+
+function clauseHits(ms: MiniSearch, clause: Query, base: SearchOptions): ClauseHits {
+  let cache = clauseCache.get(ms);
+  if (!cache) {
+    cache = new Map();
+    clauseCache.set(ms, cache);
+  }
+  const key = JSON.stringify(clause, (_k, v: unknown) => (typeof v === 'function' ? `fn:${String(v.name)}` : v));
+  let hits = cache.get(key);
+  if (hits) {
+    cache.delete(key); // keep recently used entries last
+  } else {
+    hits = new Map();
+    // MiniSearch multiplies a score by the number of query terms matched; undo it here and
+    // apply it once over the whole query when clauses are combined.
+    for (const r of ms.search(clause, base)) hits.set(r.id as number, { raw: r.score / (r.queryTerms.length || 1), queryTerms: r.queryTerms, terms: r.terms });
+    if (cache.size >= CLAUSE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(key, hits);
+  return hits;
+}
+
+/**
+ * Run the plan: AND hits first, then (if few) OR hits; phrases verified, exclusions applied.
+ * Clauses are searched one by one (and cached) and combined here: AND sums the clause scores of
+ * chunks that have every clause; OR sums what each chunk has, times the number of clauses it
+ * matched (as MiniSearch does), so chunks with more of the query rank higher.
+ */
 export function runKeyword(ms: MiniSearch, plan: KeywordPlan, exclude: Unit[], options: KeywordRunOptions): KeywordHit[] {
   if (plan.clauses.length === 0) return [];
   const base: SearchOptions = { ...keywordSearchDefaults, fuzzy: false, prefix: false };
-  if (options.allow) {
-    const allow = options.allow;
-    base.filter = (r) => allow(r.id as number);
-  }
   const phraseMatchers = plan.phrases.map(anyOf);
   const excluded = excludedIds(ms, exclude, options.textOf);
   const accept = (id: number): boolean => {
@@ -145,26 +174,58 @@ export function runKeyword(ms: MiniSearch, plan: KeywordPlan, exclude: Unit[], o
     const toks = tokensOf(options.textOf(id));
     return phraseMatchers.every((m) => m(toks));
   };
-  const andQuery: Query = plan.clauses.length === 1 ? plan.clauses[0]! : { combineWith: 'AND', queries: plan.clauses };
+  const perClause = plan.clauses.map((c) => clauseHits(ms, c, base));
+  const smallest = perClause.reduce((a, b) => (b.size < a.size ? b : a));
   const hits: KeywordHit[] = [];
-  const seen = new Set<number>();
-  for (const r of ms.search(andQuery, base)) {
-    const id = r.id as number;
-    if (!accept(id)) continue;
-    seen.add(id);
-    hits.push({ index: id, score: r.score, all: true, terms: r.terms });
+  for (const id of smallest.keys()) {
+    const combined = combine(perClause, id, true);
+    if (combined && accept(id)) hits.push({ index: id, ...combined, all: true });
   }
+  hits.sort(byScore);
   const threshold = options.orFallbackBelow ?? 100;
   if (hits.length < threshold && plan.clauses.length > 1 && phraseMatchers.length === 0) {
+    const seen = new Set(hits.map((h) => h.index));
     const topAnd = hits.length > 0 ? hits[hits.length - 1]!.score : Infinity;
-    for (const r of ms.search({ combineWith: 'OR', queries: plan.clauses }, base)) {
-      const id = r.id as number;
-      if (seen.has(id) || !accept(id)) continue;
-      // OR-only hits rank after every AND hit.
-      hits.push({ index: id, score: Math.min(r.score, topAnd * 0.999), all: false, terms: r.terms });
+    // Candidates come from the selective clauses: a chunk that has only a word found in most
+    // chunks ("children") says nothing about the query.
+    const selective = perClause.filter((c) => c.size < ms.documentCount * COMMON_SHARE);
+    const sources = selective.length > 0 ? selective : perClause;
+    const partial: KeywordHit[] = [];
+    const done = new Set<number>(seen);
+    for (const source of sources) {
+      for (const id of source.keys()) {
+        if (done.has(id)) continue;
+        done.add(id);
+        const combined = combine(perClause, id, false)!;
+        // OR-only hits rank after every AND hit.
+        if (accept(id)) partial.push({ index: id, score: Math.min(combined.score, topAnd * 0.999), terms: combined.terms, all: false });
+      }
     }
+    hits.push(...partial.sort(byScore));
   }
   return hits;
+}
+
+/** Sum of the clauses' raw scores times the number of distinct query terms matched (MiniSearch's rule). */
+function combine(perClause: ClauseHits[], id: number, requireAll: boolean): { score: number; terms: string[] } | null {
+  let raw = 0;
+  const queryTerms = new Set<string>();
+  const terms: string[] = [];
+  for (const c of perClause) {
+    const h = c.get(id);
+    if (!h) {
+      if (requireAll) return null;
+      continue;
+    }
+    raw += h.raw;
+    h.queryTerms.forEach((t) => queryTerms.add(t));
+    terms.push(...h.terms);
+  }
+  return { score: raw * (queryTerms.size || 1), terms };
+}
+
+function byScore(a: KeywordHit, b: KeywordHit): number {
+  return b.score - a.score || a.index - b.index;
 }
 
 /** A test that one of the units occurs in the tokens. */

@@ -3,17 +3,10 @@ import type { DocSummary, MatchInfo, ResultItem } from './api-types.ts';
 import { citation } from './citation.ts';
 import { makeSnippet } from './snippet.ts';
 import type { Span } from './text-match.ts';
-import type { DocMeta } from './types.ts';
+import type { Chunk, DocMeta } from './types.ts';
 
-export interface Citable {
-  id: string;
-  anchor: string;
-  text: string;
-  section: string[];
-  paragraphs: string[];
-  pageStart: number | null;
-  pageEnd: number | null;
-}
+/** What a result needs of a chunk (or of a paragraph, for every-mention results). */
+export type Citable = Pick<Chunk, 'id' | 'anchor' | 'text' | 'section' | 'paragraphs' | 'pageStart' | 'pageEnd'>;
 
 export function docSummary(m: DocMeta): DocSummary {
   return { id: m.id, title: m.title, council: m.council, date: m.date, year: m.year, type: m.type, source: m.source, judgements: m.judgements };

@@ -47,6 +47,11 @@ export const DEFAULT_TUNING: SearchTuning = { fusion: DEFAULT_FUSION, semanticK:
 
 interface Ranked extends Fused {}
 
+interface Collapsed extends Ranked {
+  duplicates: number;
+  others: number[];
+}
+
 interface RankedList {
   list: Ranked[];
   plan: KeywordPlan;
@@ -86,18 +91,20 @@ export class SearchEngine {
     const allowed = index.docs.map((d) => allowDoc(d.meta));
     const ranked = await this.rank(parsed, mode, (row) => allowed[index.chunkDoc[row]!]!);
     const visible = ranked.list.filter((r) => allowed[index.chunkDoc[r.index]!]);
-    const collapsed = this.collapse(visible);
-    const page = collapsed.slice(offset, offset + limit);
+    const { page, total } = this.collapse(visible, offset, limit);
     const results = await this.toResults(page, parsed, ranked);
-    const candidateDocs = ranked.list.map((r) => index.docs[index.chunkDoc[r.index]!]!.meta);
+    // Facets count candidates per document, then per value.
+    const perDoc = new Int32Array(index.docs.length);
+    for (const r of ranked.list) perDoc[index.chunkDoc[r.index]!]!++;
+    const candidates = index.docs.flatMap((d, i) => (perDoc[i]! > 0 ? [{ meta: d.meta, count: perDoc[i]! }] : []));
     return {
       query: req.q,
       mode,
-      total: collapsed.length,
+      total,
       tookMs: Math.round((performance.now() - t0) * 10) / 10,
       embedder: index.manifest.embedder,
       results,
-      facets: facetCounts(candidateDocs, filters),
+      facets: facetCounts(candidates, filters),
     };
   }
 
@@ -138,27 +145,33 @@ export class SearchEngine {
     };
   }
 
-  /** Keep the best chunk of each near-identical group, counting the rest. */
-  private collapse(list: Ranked[]): Array<Ranked & { duplicates: number; others: number[] }> {
-    const byGroup = new Map<number, Ranked & { duplicates: number; others: number[] }>();
-    const out: Array<Ranked & { duplicates: number; others: number[] }> = [];
+  /**
+   * Keep the best chunk of each near-identical group, counting the rest; return the requested
+   * page of groups and how many groups there are.
+   */
+  private collapse(list: Ranked[], offset: number, limit: number): { page: Collapsed[]; total: number } {
+    const byGroup = new Map<number, Collapsed | null>();
+    const page: Collapsed[] = [];
     for (const r of list) {
       const g = this.groups[r.index]!;
       const kept = byGroup.get(g);
-      if (kept) {
-        kept.duplicates++;
-        kept.others.push(r.index);
+      if (kept !== undefined) {
+        if (kept) {
+          kept.duplicates++;
+          kept.others.push(r.index);
+        }
         continue;
       }
-      const entry = { ...r, duplicates: 1, others: [] as number[] };
+      const ordinal = byGroup.size;
+      const entry = ordinal >= offset && ordinal < offset + limit ? { ...r, duplicates: 1, others: [] } : null;
       byGroup.set(g, entry);
-      out.push(entry);
+      if (entry) page.push(entry);
     }
-    return out;
+    return { page, total: byGroup.size };
   }
 
   private async toResults(
-    page: Array<Ranked & { duplicates: number; others: number[] }>,
+    page: Collapsed[],
     parsed: ParsedQuery,
     ranked: RankedList,
   ): Promise<ResultItem[]> {

@@ -1,0 +1,242 @@
+/**
+ * npm run bench:load [-- --seconds 60 --index DIR]: load test of the real server (a separate
+ * process, `server/main.ts`, on 127.0.0.1) with autocannon, on the bench index (data/bench/index,
+ * built by `npm run bench:index`; the shared test index of corpus/ when that is missing, and the
+ * report says so). Phases:
+ *   warm-up (10 s), 60 s at 10 and at 50 concurrent connections over a mix of keyword, hybrid and
+ *   mentions queries (50 % / 30 % / 20 % of the connections), then starvation: keyword latency on
+ *   one connection alone, and again while 50 connections send hybrid queries.
+ * Reports errors, throughput, p50/p95/p99 per kind, and the server's RSS before and after
+ * (growth must stay under 10 %). Prints Markdown for docs/reliability.md and writes
+ * data/bench/load-results.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { machineLine, percentile } from './machine.ts';
+import { benchQueries } from './queries.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+type Kind = 'keyword' | 'hybrid' | 'mentions';
+
+interface KindResult {
+  kind: Kind;
+  connections: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** The same requests timed inside the server (from its request log): handling without queueing in the socket. */
+  serverP50?: number;
+  serverP95?: number;
+}
+
+interface PhaseResult {
+  name: string;
+  seconds: number;
+  kinds: KindResult[];
+  rssBefore: number;
+  rssAfter: number;
+}
+
+function pathFor(kind: Kind, q: string): string {
+  const e = encodeURIComponent(q);
+  if (kind === 'keyword') return `/api/search?q=${e}&mode=keyword`;
+  if (kind === 'hybrid') return `/api/search?q=${e}`;
+  return `/api/mentions?q=${e}&limit=20`;
+}
+
+/** One autocannon instance sending one kind of query, every request's latency recorded. */
+function run(url: string, kind: Kind, connections: number, seconds: number): Promise<KindResult> {
+  const queries = benchQueries();
+  let i = Math.floor(Math.random() * queries.length);
+  const latencies: number[] = [];
+  return new Promise((ok, fail) => {
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        timeout: 30,
+        requests: [{ setupRequest: (req) => ({ ...req, path: pathFor(kind, queries[i++ % queries.length]!) }) }],
+      },
+      (err, result) => {
+        if (err) return fail(err);
+        latencies.sort((a, b) => a - b);
+        ok({
+          kind, connections,
+          requests: result.requests.total,
+          errors: result.errors,
+          non2xx: result.non2xx,
+          timeouts: result.timeouts,
+          rps: result.requests.total / seconds,
+          p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? 0,
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+  });
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+async function phase(name: string, server: ServerProcess, seconds: number, mix: Array<[Kind, number]>): Promise<PhaseResult> {
+  const pid = server.child.pid!;
+  const rssBefore = await rssOf(pid);
+  server.serverTimes();
+  const kinds = await Promise.all(mix.filter(([, n]) => n > 0).map(([kind, n]) => run(server.url, kind, n, seconds)));
+  const inServer = server.serverTimes();
+  for (const k of kinds) {
+    const t = (inServer[k.kind] ?? []).sort((a, b) => a - b);
+    k.serverP50 = percentile(t, 50);
+    k.serverP95 = percentile(t, 95);
+  }
+  const r = { name, seconds, kinds, rssBefore, rssAfter: await rssOf(pid) };
+  process.stderr.write(`load: ${name}: ${kinds.map((k) => `${k.kind} ${k.rps.toFixed(1)}/s p95 ${k.p95.toFixed(0)} ms errors ${k.errors + k.non2xx + k.timeouts}`).join('; ')}\n`);
+  return r;
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  logLines: () => number;
+  /** Server-side durations from the request log, by kind, since the last call. */
+  serverTimes: () => Record<string, number[]>;
+  slowest: Array<{ ms: number; line: string }>;
+}
+
+async function startServerProcess(indexDir: string, corpusDir: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: corpusDir, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let lines = 0;
+  let head = '';
+  let partial = '';
+  let times: Record<string, number[]> = {};
+  const slowest: Array<{ ms: number; line: string }> = [];
+  let errors = '';
+  const url = await new Promise<string>((ok, fail) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const s = d.toString();
+      lines += s.split('\n').length - 1;
+      const all = (partial + s).split('\n');
+      partial = all.pop() ?? '';
+      for (const line of all) {
+        const m = / GET (\/api\/(search|mentions)\?\S*) \d{3} ([\d.]+)ms$/.exec(line);
+        if (!m) continue;
+        const kind = m[2] === 'mentions' ? 'mentions' : m[1]!.includes('mode=keyword') ? 'keyword' : 'hybrid';
+        const ms = Number(m[3]);
+        (times[kind] ??= []).push(ms);
+        if (slowest.length < 8 || ms > slowest[slowest.length - 1]!.ms) {
+          slowest.push({ ms, line: m[1]!.slice(0, 120) });
+          slowest.sort((a, b) => b.ms - a.ms);
+          slowest.length = Math.min(slowest.length, 8);
+        }
+      }
+      if (head.length < 10_000) head += s;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(head);
+      if (m) ok(m[1]!);
+    });
+    child.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
+    child.once('exit', (code) => fail(new Error(`server exited (${code}): ${errors.slice(0, 2000)}`)));
+  });
+  return {
+    child, url, logLines: () => lines, slowest,
+    serverTimes: () => {
+      const t = times;
+      times = {};
+      return t;
+    },
+  };
+}
+
+function table(phases: PhaseResult[]): string {
+  const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
+  const rows = ['| phase | kind | connections | requests | req/s | errors (conn/non-2xx/timeouts) | p50 ms | p95 ms | p99 ms | max ms | in-server p50 / p95 ms | server RSS before -> after |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const p of phases) {
+    p.kinds.forEach((k, i) => {
+      rows.push(`| ${i === 0 ? `${p.name} (${p.seconds} s)` : ''} | ${k.kind} | ${k.connections} | ${k.requests} | ${k.rps.toFixed(1)} | ${k.errors}/${k.non2xx}/${k.timeouts} | ${k.p50.toFixed(0)} | ${k.p95.toFixed(0)} | ${k.p99.toFixed(0)} | ${k.max.toFixed(0)} | ${(k.serverP50 ?? 0).toFixed(0)} / ${(k.serverP95 ?? 0).toFixed(0)} | ${i === 0 ? `${mb(p.rssBefore)} -> ${mb(p.rssAfter)}` : ''} |`);
+    });
+    if (p.kinds.length > 1) {
+      const total = p.kinds.reduce((n, k) => n + k.requests, 0);
+      rows.push(`| | all | ${p.kinds.reduce((n, k) => n + k.connections, 0)} | ${total} | ${(total / p.seconds).toFixed(1)} | ${p.kinds.reduce((n, k) => n + k.errors, 0)}/${p.kinds.reduce((n, k) => n + k.non2xx, 0)}/${p.kinds.reduce((n, k) => n + k.timeouts, 0)} | | | | | | |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, index: { type: 'string' } } });
+  const seconds = Number(values.seconds);
+  const benchIndex = resolve(ROOT, 'data', 'bench', 'index');
+  let indexDir = values.index ? resolve(values.index) : benchIndex;
+  let corpusDir = resolve(ROOT, 'data', 'bench', 'corpus');
+  let note = 'bench index (corpus/ + ../shared/bench-corpus, `npm run bench:index`)';
+  if (!existsSync(join(indexDir, 'manifest.json'))) {
+    const { ensureCorpusIndex, CORPUS_DIR } = await import('../test/helpers/corpus-index.ts');
+    indexDir = await ensureCorpusIndex();
+    corpusDir = CORPUS_DIR;
+    note = 'NO BENCH INDEX (run `npm run bench:index`): used the test index of corpus/ instead';
+    process.stderr.write(`load: ${note}\n`);
+  }
+  const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { counts: { documents: number; chunks: number } };
+  const load0 = loadavg()[0]!;
+  const server = await startServerProcess(indexDir, corpusDir);
+  const pid = server.child.pid!;
+  const rssStart = await rssOf(pid);
+  process.stderr.write(`load: server ${server.url} (pid ${pid}), ${manifest.counts.documents} documents, ${manifest.counts.chunks} chunks, RSS ${(rssStart / 2 ** 20).toFixed(0)} MB\n`);
+  const phases: PhaseResult[] = [];
+  try {
+    await phase('warm-up', server, 10, [['keyword', 5], ['hybrid', 3], ['mentions', 2]]);
+    const rssBefore = await rssOf(pid);
+    phases.push(await phase('mix, 10 connections', server, seconds, [['keyword', 5], ['hybrid', 3], ['mentions', 2]]));
+    phases.push(await phase('mix, 50 connections', server, seconds, [['keyword', 25], ['hybrid', 15], ['mentions', 10]]));
+    phases.push(await phase('keyword alone', server, 20, [['keyword', 1]]));
+    phases.push(await phase('keyword during 50 hybrid', server, Math.max(20, Math.round(seconds / 2)), [['keyword', 1], ['hybrid', 50]]));
+    phases.push(await phase('hybrid alone', server, 20, [['hybrid', 1]]));
+    phases.push(await phase('mentions alone', server, 20, [['mentions', 1]]));
+    const rssEnd = await rssOf(pid);
+    const alive = await fetch(`${server.url}/api/health`).then((r) => r.status).catch(() => 0);
+    const errors = phases.flatMap((p) => p.kinds).reduce((n, k) => n + k.errors + k.non2xx + k.timeouts, 0);
+    const growth = (rssEnd - rssBefore) / rssBefore;
+    const alone = phases[2]!.kinds[0]!;
+    const starved = phases[3]!.kinds.find((k) => k.kind === 'keyword')!;
+    const md = [
+      `Load test, ${machineLine()}; ${note}: ${manifest.counts.documents} documents, ${manifest.counts.chunks} chunks.`,
+      `Server: \`node --import tsx server/main.ts\` on 127.0.0.1 (one log line per request to a pipe); client: autocannon in another process on the same 2 cores. Load average at start ${load0.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}.`,
+      '',
+      table(phases),
+      '',
+      `- errors over all phases: ${errors}; server still answering /api/health afterwards: ${alive === 200 ? 'yes' : `NO (${alive})`}`,
+      `- server RSS: ${(rssStart / 2 ** 20).toFixed(0)} MB at start, ${(rssBefore / 2 ** 20).toFixed(0)} MB after warm-up, ${(rssEnd / 2 ** 20).toFixed(0)} MB at the end: growth ${(growth * 100).toFixed(1)} % after warm-up (limit 10 %)`,
+      `- keyword p95 alone ${alone.p95.toFixed(0)} ms, while 50 connections send hybrid queries ${starved.p95.toFixed(0)} ms (p50 ${alone.p50.toFixed(0)} -> ${starved.p50.toFixed(0)} ms); ${starved.requests} keyword answers during that phase`,
+      `- server log lines written: ${server.logLines()}; slowest in-server: ${server.slowest.map((s) => `${s.ms.toFixed(0)} ms ${s.line}`).join('; ')}`,
+    ].join('\n');
+    process.stdout.write(`${md}\n`);
+    await mkdir(resolve(ROOT, 'data', 'bench'), { recursive: true });
+    await writeFile(resolve(ROOT, 'data', 'bench', 'load-results.json'), JSON.stringify({ machine: machineLine(), note, phases, rssStart, rssBefore, rssEnd, growth, errors, alive }, null, 1));
+    if (errors > 0 || alive !== 200 || growth > 0.1) process.exitCode = 1;
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
