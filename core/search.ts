@@ -20,8 +20,10 @@ import { sentenceSpans } from './sentences.ts';
 import { findAll, tokensOf, type Matchable } from './text-match.ts';
 import { dotRow, scoreAll, topK } from './vectors.ts';
 
-/** Meaning-only results per page whose snippet centres on the sentence nearest the query. */
-const FOCUS_RESULTS = 10;
+/** Meaning-only results per page whose snippet centres on the sentence nearest the query (each costs a model call per sentence). */
+const FOCUS_RESULTS = 3;
+/** Sentences of each such result compared with the query (later ones fall back to the first). */
+const FOCUS_SENTENCES = 8;
 
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'keyword', 'semantic'];
 
@@ -205,7 +207,7 @@ export class SearchEngine {
   /** For hits with no matching words: the sentence most similar to the query (one batched call). */
   private async focusSentences(texts: string[], queryVector: Float32Array): Promise<number[]> {
     if (texts.length === 0 || !this.embedder) return [];
-    const perText = texts.map((t) => sentenceSpans(t).slice(0, 12).map(([a, b]) => t.slice(a, b)));
+    const perText = texts.map((t) => sentenceSpans(t).slice(0, FOCUS_SENTENCES).map(([a, b]) => t.slice(a, b)));
     const flat = perText.flat();
     if (flat.length === 0) return texts.map(() => 0);
     const vectors = await this.embedder.embedPassages(flat);
