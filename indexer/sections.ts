@@ -98,10 +98,14 @@ function isHeading(text: string, block: Block): boolean {
   if (GRADE_WORDS.test(text)) return true; // ILACS: "The experiences and progress of care leavers: good"
   if (block.hint === 'heading') return !/[,;]$/.test(text);
   if (block.hint === 'list-item') return false;
-  if (KNOWN_TOP_HEADINGS.has(text.toLowerCase().replace(/[:.]$/, ''))) return true;
+  if (isKnownHeading(text)) return true;
   if (isAllCaps(text)) return true;
   // Text files carry no layout: a short Title Case line without sentence punctuation.
   return block.pageStart === null && isHeadingShaped(text) && isTitleCase(text);
+}
+
+function isKnownHeading(text: string): boolean {
+  return KNOWN_TOP_HEADINGS.has(text.toLowerCase().replace(/[:.?]$/, ''));
 }
 
 function isHeadingShaped(text: string): boolean {
@@ -157,7 +161,7 @@ function assignLevels(drafts: Draft[]): void {
       continue;
     }
     if (d.level === 0) {
-      if (KNOWN_TOP_HEADINGS.has(d.text.toLowerCase()) && !prevWasHeading) d.level = 1;
+      if (isKnownHeading(d.text) && !prevWasHeading) d.level = 1;
       else if (isAllCaps(d.text)) d.level = 1;
       else d.level = prevWasHeading ? lastLevel + 1 : Math.max(lastLevel, 1);
     }

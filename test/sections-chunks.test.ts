@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessedDoc } from '../core/types.ts';
+import type { Block, ProcessedDoc } from '../core/types.ts';
 import { processFile } from '../indexer/document.ts';
+import { toParagraphs } from '../indexer/sections.ts';
 import { CORPUS_DIR } from './helpers/corpus-index.ts';
 
 async function load(source: string): Promise<ProcessedDoc> {
@@ -91,5 +92,43 @@ describe('chunks', () => {
     const cited = d.chunks.filter((c) => c.paragraphs.length > 0);
     expect(cited.length / d.chunks.length).toBeGreaterThan(0.6);
     expect(d.chunks.every((c) => c.pageStart !== null)).toBe(true);
+  });
+});
+
+describe('heading and list rules', () => {
+  const block = (text: string, hint?: Block['hint']): Block => ({ text, pageStart: null, pageEnd: null, ...(hint ? { hint } : {}) });
+
+  it('detects numbered, ILACS judgement, ALL CAPS and Title Case headings and builds section paths', () => {
+    const ps = toParagraphs([
+      block('1. Purpose of the report'),
+      block('1.1 This report sets out the budget position for children\'s services in the current year and the risks.'),
+      block('2. Financial Implications'),
+      block('3.2 Placement costs have risen because more children are placed in residential care out of area.'),
+      block('The experiences and progress of care leavers: good'),
+      block('Most care leavers live in suitable accommodation and are in touch with their personal advisers.'),
+      block('ANNUAL PERFORMANCE ASSESSMENT'),
+      block('Being Healthy'),
+      block('Children and young people are generally healthy, and the council works well with health partners.'),
+    ]);
+    const headings = ps.filter((p) => p.heading).map((p) => p.text);
+    expect(headings).toEqual(['1. Purpose of the report', '2. Financial Implications', 'The experiences and progress of care leavers: good', 'ANNUAL PERFORMANCE ASSESSMENT', 'Being Healthy']);
+    const body = ps.filter((p) => !p.heading);
+    expect(body.map((p) => p.number)).toEqual(['1.1', '3.2', null, null]);
+    expect(body[0]!.section).toEqual(['1. Purpose of the report']);
+    expect(body[1]!.section).toEqual(['2. Financial Implications']);
+    expect(body[3]!.section).toEqual(['ANNUAL PERFORMANCE ASSESSMENT', 'Being Healthy']);
+  });
+
+  it('keeps a bullet list with its lead-in sentence', () => {
+    const ps = toParagraphs([
+      block('What needs to improve in this local authority?'),
+      block('The local authority should improve:'),
+      block('- the quality of pathway plans', 'list-item'),
+      block('- access to suitable accommodation for care leavers.', 'list-item'),
+      block('Leaders know their services well and have a clear plan for improvement in every area.'),
+    ]);
+    const body = ps.filter((p) => !p.heading);
+    expect(body[0]!.text).toBe('The local authority should improve:\n- the quality of pathway plans\n- access to suitable accommodation for care leavers.');
+    expect(body).toHaveLength(2);
   });
 });
