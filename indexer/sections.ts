@@ -31,6 +31,11 @@ const KNOWN_TOP_HEADINGS = new Set(
   ],
 );
 
+const CONTENTS_LEVEL = 99;
+
+/** Cover-page fields printed large or bold: not section headings. */
+const COVER_FIELDS = /^(inspection dates?|lead inspector|reporting inspector|age group|published|reference no|dates? of (inspection|visit)|local authority)\b[^:]*:/i;
+
 interface Draft {
   text: string;
   pageStart: number | null;
@@ -68,7 +73,23 @@ export function toParagraphs(blocks: Block[]): Paragraph[] {
     });
     offset += d.text.length;
   });
-  return out;
+  return withoutTitlePrefix(out);
+}
+
+/**
+ * The report's title and subtitle, when set as headings, would start every section path
+ * ("London Borough of X > Inspection of children's services > ..."): a prefix shared by the
+ * sections of (nearly) all paragraphs is dropped from the paths. Headings stay in the text.
+ */
+function withoutTitlePrefix(ps: Paragraph[]): Paragraph[] {
+  const body = ps.filter((p) => !p.heading);
+  const withSection = body.filter((p) => p.section.length > 0);
+  if (withSection.length < 3 || withSection.length < body.length * 0.8) return ps;
+  let n = 0;
+  const first = withSection[0]!.section;
+  while (n < first.length && withSection.every((p) => p.section.length > n && p.section[n] === first[n])) n++;
+  if (n === 0) return ps;
+  return ps.map((p) => (p.section.slice(0, n).every((s, i) => s === first[i]) ? { ...p, section: p.section.slice(n) } : p));
 }
 
 /** The cleaned document text for a list of paragraphs (the text their offsets point into). */
@@ -95,6 +116,7 @@ function isHeading(text: string, block: Block): boolean {
   if (text.length > MAX_HEADING_CHARS || text.split(' ').length > MAX_HEADING_WORDS) return false;
   if (!/^[A-Z0-9‘'"(]/.test(text) || BULLET.test(text)) return false;
   if (/^grade\s+\d/i.test(text)) return false; // "Grade 2 (Good)": a judgement line, not a heading
+  if (COVER_FIELDS.test(text)) return false; // "Inspection dates: 11 June 2018 to 22 June 2018"
   if (GRADE_WORDS.test(text)) return true; // ILACS: "The experiences and progress of care leavers: good"
   if (block.hint === 'heading') return !/[,;]$/.test(text);
   if (block.hint === 'list-item') return false;
@@ -109,7 +131,8 @@ function isKnownHeading(text: string): boolean {
 }
 
 function isHeadingShaped(text: string): boolean {
-  if (/[.;,!?]$/.test(text) && !/\.\.\.$/.test(text)) return false;
+  // A line ending in ':' leads into a list or a sentence ("Immediately:"), it does not head a section.
+  if (/[.;,!?:]$/.test(text) && !/\.\.\.$/.test(text)) return false;
   if (/\d{3,}|@|https?:|www\./.test(text)) return false; // addresses, phone numbers, links
   const words = text.split(' ');
   return words.length <= MAX_HEADING_WORDS && text.length <= MAX_HEADING_CHARS && /[a-z]/i.test(text);
@@ -158,6 +181,12 @@ function assignLevels(drafts: Draft[]): void {
   for (const d of drafts) {
     if (!d.heading) {
       prevWasHeading = false;
+      continue;
+    }
+    if (/^(table of )?contents$/i.test(d.text)) {
+      // The contents list sits under its heading until the next heading of any level.
+      d.level = CONTENTS_LEVEL;
+      prevWasHeading = true;
       continue;
     }
     if (d.level === 0) {
