@@ -8,7 +8,7 @@
  * the first pages only, but some judgements sit further in (SLAC looked-after grades, the SIF
  * LSCB judgement, JAR and APA grade tables).
  */
-import type { Judgement, ReportType } from '../core/types.ts';
+import type { DocMeta, ReportType } from '../core/types.ts';
 import { findCouncilMentions, lookupCouncil } from './councils.ts';
 import { dateAfter, findDates, formatLongDate } from './metadata-dates.ts';
 import { extractJudgements } from './metadata-judgements.ts';
@@ -22,14 +22,8 @@ export interface MetaInput {
   title: string | null;
 }
 
-export interface ExtractedMeta {
-  title: string;
-  council: string | null;
-  date: string | null;
-  year: number | null;
-  type: ReportType;
-  judgements: Judgement[];
-}
+/** The metadata read from a report's text and name (the builder adds id, source, format, sizes). */
+export type ExtractedMeta = Pick<DocMeta, 'title' | 'council' | 'date' | 'year' | 'type' | 'judgements'>;
 
 /** How far into the text the type, council and date are looked for. */
 const HEAD = 4000;
