@@ -2,7 +2,7 @@
  * End-to-end tests of the web UI in a real browser (Debian Chromium via playwright-core) against
  * the REAL server (scripts/start.ts = npm start) on the real index of corpus/. Also a hostile
  * corpus (corpus/ + one text file with HTML/script text) to prove report text is never executed.
- * Saves screenshots to docs/screenshots/ and prints the time from Enter to the first result.
+ * Saves screenshots (docs/screenshots/ with SAVE_SCREENSHOTS=1) and prints the time from Enter to the first result.
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,8 @@ import { browserSkipReason, launchBrowser, startRealServer, type RealServer } fr
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CORPUS = join(ROOT, 'corpus');
-const SHOTS = join(ROOT, 'docs', 'screenshots');
+// Screenshots go to docs/screenshots/ when SAVE_SCREENSHOTS=1 (to refresh the docs), else under test/.tmp.
+const SHOTS = process.env.SAVE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test', '.tmp', 'screenshots');
 /** The hostile corpus and its index (kept between runs: a re-run only updates the index). */
 const WORK = join(ROOT, 'test', '.tmp', 'web-e2e');
 const QUERY = 'care leavers accommodation';
