@@ -149,6 +149,27 @@ describe('saved index', () => {
   });
 });
 
+describe('command line', () => {
+  it('prints the summary as one JSON line with --json', async () => {
+    const corpus = await corpusOf('cli', [[SEED_B, 'letter.txt']]);
+    await writeFile(join(corpus, 'empty.pdf'), '');
+    const out = await new Promise<string>((ok, fail) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', join(TMP, 'cli-index'), '--json'], { cwd: ROOT });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.once('error', fail);
+      child.once('exit', (code) => (code === 0 ? ok(text) : fail(new Error(`exit ${code}`))));
+    });
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!) as { documents: number; chunks: number; skipped: Array<{ file: string; reason: string }>; seconds: number };
+    expect(summary.documents).toBe(1);
+    expect(summary.chunks).toBeGreaterThan(5);
+    expect(summary.skipped).toEqual([{ file: 'empty.pdf', reason: expect.stringMatching(/empty/i) }]);
+    expect(summary.seconds).toBeGreaterThan(0);
+  });
+});
+
 describe('a build killed mid-way', () => {
   it('leaves the previous index loadable, answering the same, and the next run completes', async () => {
     const corpus = await corpusOf('kill', [[SEED_A, 'a.txt']]);
