@@ -214,8 +214,8 @@ async function main(): Promise<void> {
     const alive = await fetch(`${server.url}/api/health`).then((r) => r.status).catch(() => 0);
     const errors = phases.flatMap((p) => p.kinds).reduce((n, k) => n + k.errors + k.non2xx + k.timeouts, 0);
     const growth = (rssEnd - rssBefore) / rssBefore;
-    const alone = phases[2]!.kinds[0]!;
-    const starved = phases[3]!.kinds.find((k) => k.kind === 'keyword')!;
+    const alone = phases.find((p) => p.name === 'keyword alone')!.kinds[0]!;
+    const starved = phases.find((p) => p.name === 'keyword during 50 hybrid')!.kinds.find((k) => k.kind === 'keyword')!;
     const md = [
       `Load test, ${machineLine()}; ${note}: ${manifest.counts.documents} documents, ${manifest.counts.chunks} chunks.`,
       `Server: \`node --import tsx server/main.ts\` on 127.0.0.1 (one log line per request to a pipe); client: autocannon in another process on the same 2 cores. Load average at start ${load0.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}.`,

@@ -144,6 +144,11 @@ export async function decodeIndex(manifest: IndexManifest, read: PartReader, opt
   return { docs, vectors, keywordJson };
 }
 
+/** Check every part against its size and SHA-256 without decoding; throws as decodeIndex does. */
+export async function verifyIndex(manifest: IndexManifest, read: PartReader): Promise<void> {
+  for (const ref of [manifest.parts.docs, manifest.parts.vectors, manifest.parts.keyword]) await readVerified(ref, read);
+}
+
 async function readVerified(ref: PartRef, read: PartReader): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {

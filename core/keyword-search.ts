@@ -234,7 +234,8 @@ export function anyOf(units: Unit[]): (toks: ReturnType<typeof tokensOf>) => boo
   return (toks) => ms.some((m) => m(toks).length > 0);
 }
 
-function excludedIds(ms: MiniSearch, exclude: Unit[], textOf: (index: number) => string): Set<number> {
+/** Chunks that contain any excluded word or phrase. */
+export function excludedIds(ms: MiniSearch, exclude: Unit[], textOf: (index: number) => string): Set<number> {
   const out = new Set<number>();
   for (const u of exclude) {
     const q = unitQuery(u, () => true);

@@ -12,12 +12,12 @@ import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
 import { docPredicate, facetCounts } from './filters.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
-import { anyOf, planKeywordQuery, runKeyword, type KeywordPlan } from './keyword-search.ts';
+import { excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan } from './keyword-search.ts';
 import { emptyFilters, hasTerms, mergeFilters, parseQuery, semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import { sentenceSpans } from './sentences.ts';
-import { findAll, tokensOf, type Matchable } from './text-match.ts';
+import { findAll, type Matchable } from './text-match.ts';
 import { dotRow, scoreAll, topK } from './vectors.ts';
 
 /** Meaning-only results per page whose snippet centres on the sentence nearest the query (each costs a model call per sentence). */
@@ -118,15 +118,18 @@ export class SearchEngine {
     const { index, tuning } = this;
     const plan = planKeywordQuery(parsed, index.hasTerm, tuning.thesaurus && mode !== 'semantic');
     const textOf = (i: number): string => index.chunks[i]!.text;
-    const keyword = mode === 'semantic' ? [] : runKeyword(index.keyword, plan, parsed.exclude, { textOf });
+    // Phrases bind every mode: their keyword hits (phrase-checked) are the only rows meaning may add.
+    const needsKeyword = mode !== 'semantic' || plan.phrases.length > 0;
+    const keyword = needsKeyword ? runKeyword(index.keyword, plan, parsed.exclude, { textOf }) : [];
     const terms = new Map(keyword.map((h) => [h.index, h.terms]));
     if (mode === 'keyword') {
       return { list: keyword.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), plan, queryVector: null, terms };
     }
     const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
     const scores = scoreAll(index.vectors, queryVector);
-    const gate = this.semanticGate(parsed, plan, textOf);
+    const gate = this.semanticGate(parsed, plan, keyword);
     const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);
+    if (mode === 'semantic') terms.clear();
     if (mode === 'semantic') {
       return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), plan, queryVector, terms };
     }
@@ -137,14 +140,14 @@ export class SearchEngine {
   }
 
   /** Semantic hits must still honour phrases and exclusions. */
-  private semanticGate(parsed: ParsedQuery, plan: KeywordPlan, textOf: (i: number) => string): ((row: number) => boolean) | undefined {
-    const must = plan.phrases.map(anyOf);
-    const not = parsed.exclude.length > 0 ? anyOf(parsed.exclude) : null;
-    if (must.length === 0 && not === null) return undefined;
-    return (row) => {
-      const toks = tokensOf(textOf(row));
-      return must.every((m) => m(toks)) && !(not && not(toks));
-    };
+  private semanticGate(parsed: ParsedQuery, plan: KeywordPlan, keyword: KeywordHit[]): ((row: number) => boolean) | undefined {
+    if (plan.phrases.length > 0) {
+      const rows = new Set(keyword.filter((h) => h.all).map((h) => h.index));
+      return (row) => rows.has(row);
+    }
+    if (parsed.exclude.length === 0) return undefined;
+    const excluded = excludedIds(this.index.keyword, parsed.exclude, (i) => this.index.chunks[i]!.text);
+    return (row) => !excluded.has(row);
   }
 
   /**

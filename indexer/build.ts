@@ -9,7 +9,7 @@ import MiniSearch from 'minisearch';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import {
-  MANIFEST_FILE, decodeIndex, encodeIndex, parseManifest, sha256, type FileRecord, type IndexData, type IndexManifest,
+  MANIFEST_FILE, decodeIndex, encodeIndex, parseManifest, sha256, verifyIndex, type FileRecord, type IndexData, type IndexManifest,
 } from '../core/index-file.ts';
 import { keywordIndexOptions } from '../core/keyword-options.ts';
 import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
@@ -254,12 +254,21 @@ async function readPreviousManifest(indexDir: string, log: (line: string) => voi
   } catch {
     return null;
   }
+  let manifest: IndexManifest;
   try {
-    return parseManifest(json);
+    manifest = parseManifest(json);
   } catch (err) {
     log(`warning: previous index not reused: ${(err as Error).message}`);
     return null;
   }
+  // A manifest whose parts fail their checksums is trusted for nothing: rebuild from the corpus.
+  try {
+    await verifyIndex(manifest, (f) => readFile(join(indexDir, f)));
+  } catch (err) {
+    log(`warning: previous index damaged, rebuilding it from the corpus: ${(err as Error).message}`);
+    return null;
+  }
+  return manifest;
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -97,6 +97,11 @@ function errorResponse(err: unknown, c: Context, log: ((line: string) => void) |
     status = err.status;
     code = err.code;
     message = err.message;
+  } else if (err instanceof Error && err.message === 'aborted') {
+    // The client went away while its request was being read: nobody gets this answer.
+    status = 400;
+    code = 'invalid_parameter';
+    message = 'Request: aborted by the client';
   } else if (err instanceof HTTPException) {
     status = err.status;
     code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_parameter';

@@ -68,6 +68,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (!service.options.webDir) log('server: no built web UI in dist/web (run "npm run build:web"); serving the API only');
 
   let buildId = index.manifest.buildId;
+  /** A build that failed to load is not read again (nor logged again) until another replaces it. */
+  let refused: string | null = null;
   let reloading = false;
   const reloadMs = options.reloadMs ?? 2000;
   const timer = reloadMs > 0 ? setInterval(() => {
@@ -86,7 +88,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     } catch {
       return;
     }
-    if (next === buildId) return;
+    if (next === buildId || next === refused) return;
     try {
       const fresh = await loadIndex(indexDir);
       const engine = service.engine;
@@ -97,6 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       buildId = fresh.manifest.buildId;
       log(`server: switched to index ${buildId} (${fresh.docs.length} documents, ${fresh.chunks.length} chunks)`);
     } catch (err) {
+      refused = next;
       log(`server: new index not loaded, still serving ${buildId}: ${(err as Error).message}`);
     }
   }

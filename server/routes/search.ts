@@ -1,7 +1,11 @@
 /** GET /api/search */
 import { Hono } from 'hono';
+import { Gate } from '../gate.ts';
 import type { Service } from '../service.ts';
 import { filterParams, intParam, modeParam, queryParam } from '../params.ts';
+
+/** At most this many semantic or hybrid searches run at once (env SEMANTIC_CONCURRENCY). */
+const semanticGate = new Gate(Number(process.env.SEMANTIC_CONCURRENCY ?? 2) || 2);
 
 export function searchRoute(service: Service): Hono {
   return new Hono().get('/', async (c) => {
@@ -10,6 +14,9 @@ export function searchRoute(service: Service): Hono {
     const limit = intParam(c, 'limit', 10, 1, 100);
     const offset = intParam(c, 'offset', 0, 0, 100_000);
     const filters = filterParams(c);
-    return c.json(await service.engine.search({ q, mode, limit, offset, filters }));
+    const engine = service.engine;
+    const run = () => engine.search({ q, mode, limit, offset, filters });
+    // Meaning searches take turns; keyword searches never wait behind them.
+    return c.json(await (mode === 'keyword' ? run() : semanticGate.run(run)));
   });
 }
