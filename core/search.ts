@@ -129,9 +129,8 @@ export class SearchEngine {
     const scores = scoreAll(index.vectors, queryVector);
     const gate = this.semanticGate(parsed, plan, keyword);
     const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);
-    if (mode === 'semantic') terms.clear();
     if (mode === 'semantic') {
-      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), plan, queryVector, terms };
+      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), plan, queryVector, terms: new Map() };
     }
     const fused = fuse(keyword.slice(0, tuning.hybridKeywordK), semantic, (i) => scores[i]!, tuning.fusion);
     // Keyword hits beyond the fused head keep their BM25 order after it, so the total stays exhaustive.
