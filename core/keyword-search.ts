@@ -130,30 +130,39 @@ export interface KeywordRunOptions {
 /** Per chunk: raw BM25 of the clause, the query terms it matched, the index terms that matched. */
 type ClauseHits = Map<number, { raw: number; queryTerms: string[]; terms: string[] }>;
 
-/** Per keyword index: the hits of recent clauses (a word, a thesaurus group), reused across queries. */
-const clauseCache = new WeakMap<MiniSearch, Map<string, ClauseHits>>();
-const CLAUSE_CACHE_SIZE = 500;
+/**
+ * Per keyword index: the hits of recent clauses (a word, a thesaurus group), reused across
+ * queries, least recently used dropped first. Bounded by the number of hits held, so memory stays
+ * flat under load (a common word has thousands of hits, a rare one a few).
+ */
+const clauseCache = new WeakMap<MiniSearch, { entries: Map<string, ClauseHits>; hits: number }>();
+const CLAUSE_CACHE_HITS = 200_000;
 /** A clause found in more than this share of chunks does not bring chunks into the OR fallback. */
 const COMMON_SHARE = 0.3;
 
 function clauseHits(ms: MiniSearch, clause: Query, base: SearchOptions): ClauseHits {
   let cache = clauseCache.get(ms);
   if (!cache) {
-    cache = new Map();
+    cache = { entries: new Map(), hits: 0 };
     clauseCache.set(ms, cache);
   }
   const key = JSON.stringify(clause, (_k, v: unknown) => (typeof v === 'function' ? `fn:${String(v.name)}` : v));
-  let hits = cache.get(key);
+  let hits = cache.entries.get(key);
   if (hits) {
-    cache.delete(key); // keep recently used entries last
+    cache.entries.delete(key); // keep recently used entries last
   } else {
     hits = new Map();
     // MiniSearch multiplies a score by the number of query terms matched; undo it here and
     // apply it once over the whole query when clauses are combined.
     for (const r of ms.search(clause, base)) hits.set(r.id as number, { raw: r.score / (r.queryTerms.length || 1), queryTerms: r.queryTerms, terms: r.terms });
-    if (cache.size >= CLAUSE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.hits += hits.size;
+    for (const [oldKey, old] of cache.entries) {
+      if (cache.hits <= CLAUSE_CACHE_HITS) break;
+      cache.entries.delete(oldKey);
+      cache.hits -= old.size;
+    }
   }
-  cache.set(key, hits);
+  cache.entries.set(key, hits);
   return hits;
 }
 
