@@ -24,7 +24,7 @@ import { writeIndex } from './write.ts';
  * Version of the text pipeline (ingest, sections, chunking, metadata). Bump it when their output
  * changes: every file is then processed again on the next run.
  */
-export const PIPELINE_VERSION = 4;
+export const PIPELINE_VERSION = 5;
 
 export interface BuildOptions {
   corpusDir: string;

@@ -4,6 +4,7 @@
  * lay the paragraphs out as the cleaned document text (offsets point into it).
  */
 import type { Block, Paragraph } from '../core/types.ts';
+import { joinLines } from './clean.ts';
 
 /** Separator between paragraphs in the cleaned document text. */
 export const PARAGRAPH_SEPARATOR = '\n\n';
@@ -48,7 +49,7 @@ interface Draft {
 
 /** Turn a document's blocks into paragraphs with section paths and offsets. */
 export function toParagraphs(blocks: Block[]): Paragraph[] {
-  const drafts = mergeLists(blocks.filter((b) => b.text.trim() !== '').map(classify));
+  const drafts = mergeLists(joinContinuations(blocks.filter((b) => b.text.trim() !== '')).map(classify));
   assignLevels(drafts);
   const out: Paragraph[] = [];
   const stack: Array<{ title: string; level: number }> = [];
@@ -101,7 +102,7 @@ function classify(block: Block): Draft {
   const text = block.text.replace(/[ \t]+/g, ' ').trim();
   const base = { text, pageStart: block.pageStart, pageEnd: block.pageEnd, number: null, list: false };
   const numbered = NUMBERED_HEADING.exec(text);
-  if (numbered && isHeadingShaped(numbered[2]!) && block.hint !== 'table-row') {
+  if (numbered && isNumberedHeading(numbered[2]!) && block.hint !== 'table-row') {
     return { ...base, heading: true, level: numbered[1]!.split('.').length };
   }
   if (block.hint !== 'table-row' && isHeading(text, block)) {
@@ -125,6 +126,14 @@ function isHeading(text: string, block: Block): boolean {
   // Text files carry no layout: a short Title Case line without sentence punctuation.
   return block.pageStart === null && isHeadingShaped(text) && isTitleCase(text);
 }
+
+/** "Purpose of the report", not the first line of a numbered paragraph cut off by the layout. */
+function isNumberedHeading(rest: string): boolean {
+  return isHeadingShaped(rest) && rest.split(' ').length <= 8 && !rest.includes(',') && !OPEN_END.test(rest);
+}
+
+/** A line ending in one of these words stops mid-sentence. */
+const OPEN_END = /\b(of|the|a|an|and|or|to|in|for|with|by|on|at|as|is|are|be|that|which|their|its|from|has|have|was|were)$/i;
 
 function isKnownHeading(text: string): boolean {
   return KNOWN_TOP_HEADINGS.has(text.toLowerCase().replace(/[:.?]$/, ''));
@@ -152,6 +161,27 @@ function isTitleCase(text: string): boolean {
   const small = words.filter((w) => SMALL_WORDS.has(w.toLowerCase())).length;
   // Every word that is not a small word is capitalised, or the line is 1-3 words.
   return capitalised + small >= words.length && (capitalised >= 2 || words.length <= 3);
+}
+
+/**
+ * A block that stops mid-sentence followed by one that starts in lower case is one paragraph the
+ * reader split (a layout quirk, a stray line break, a page break): join them, whatever the format.
+ */
+function joinContinuations(blocks: Block[]): Block[] {
+  const out: Block[] = [];
+  for (const b of blocks) {
+    const prev = out[out.length - 1];
+    const pagesClose = !prev || prev.pageEnd === null || b.pageStart === null || b.pageStart - prev.pageEnd <= 1;
+    if (
+      prev && pagesClose && prev.hint !== 'heading' && prev.hint !== 'table-row' && b.hint !== 'table-row' && b.hint !== 'heading' &&
+      b.hint !== 'list-item' && !/[.!?:;]["')\]’”]?$/.test(prev.text.trim()) && /^[a-z]/.test(b.text.trim())
+    ) {
+      out[out.length - 1] = { ...prev, text: joinLines([prev.text.trim(), b.text.trim()]), pageEnd: b.pageEnd ?? prev.pageEnd };
+      continue;
+    }
+    out.push(b);
+  }
+  return out;
 }
 
 /** Bullet items join their lead-in sentence (a paragraph ending with ':') into one paragraph. */

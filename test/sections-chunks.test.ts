@@ -119,6 +119,19 @@ describe('heading and list rules', () => {
     expect(body[3]!.section).toEqual(['ANNUAL PERFORMANCE ASSESSMENT', 'Being Healthy']);
   });
 
+  it('joins a numbered paragraph the layout cut after its first line, and does not take it for a heading', () => {
+    // As read from a real 2018 ILACS PDF (Bolton): the first line of each numbered paragraph came as its own block.
+    const page = (text: string): Block => ({ text, pageStart: 7, pageEnd: 7, hint: 'paragraph' });
+    const ps = toParagraphs([
+      page('26. Care leavers speak positively of their relationships with foster carers, and'),
+      page("many care leavers are benefiting from 'staying put' with their carers as they move into adulthood."),
+      page('30. In addition to the lead member, a further elected member has the role of'),
+      page('corporate parenting champion.'),
+    ]);
+    expect(ps.map((p) => [p.heading, p.number])).toEqual([[false, '26'], [false, '30']]);
+    expect(ps[0]!.text).toBe("26. Care leavers speak positively of their relationships with foster carers, and many care leavers are benefiting from 'staying put' with their carers as they move into adulthood.");
+  });
+
   it('keeps a bullet list with its lead-in sentence', () => {
     const ps = toParagraphs([
       block('What needs to improve in this local authority?'),
