@@ -6,7 +6,7 @@
  *   chunks, chunks with only some clauses follow (every word helps).
  * - A word that is in no chunk at all is looked up fuzzily (typos such as "safegaurding").
  * - Phrases are verified against the chunk text (MiniSearch has no phrase search); exclusions
- *   remove chunks. Filters are applied by the caller's `allow`.
+ *   remove chunks. Filters are applied by the caller.
  */
 import type MiniSearch from 'minisearch';
 import type { Query, SearchOptions } from 'minisearch';
@@ -46,13 +46,17 @@ export function planKeywordQuery(q: ParsedQuery, known: (stem: string) => boolea
   const clauses: Query[] = [];
   const phrases: Unit[][] = [];
   const highlight: Matchable[] = [];
-  let run: string[] = []; // consecutive single-word clauses, for thesaurus spans
+  // Consecutive single-word clauses (stems, and the words as typed for acronyms that only count
+  // in capitals, such as SEND), for thesaurus spans.
+  let run: string[] = [];
+  let raw: string[] = [];
 
   const flushRun = (): void => {
     if (run.length === 0) return;
     const stems = run;
+    const spans = useThesaurus ? findSynonyms(stems, raw) : [];
     run = [];
-    const spans = useThesaurus ? findSynonyms(stems) : [];
+    raw = [];
     let i = 0;
     for (const span of spans.sort((a, b) => a.start - b.start)) {
       if (span.start < i) continue;
@@ -75,8 +79,11 @@ export function planKeywordQuery(q: ParsedQuery, known: (stem: string) => boolea
     highlight.push(...clause.any);
     if (simple !== null) {
       run.push(simple);
+      raw.push(clause.any[0]!.text);
       continue;
     }
+    // A stop word ("children in care") is not searched and does not break a thesaurus span.
+    if (clause.any.length === 1 && clause.any[0]!.kind === 'word' && queryTerms(clause.any[0]!.text).length === 0) continue;
     flushRun();
     const alternatives = clause.any
       .map((u) => unitQuery(u, known))

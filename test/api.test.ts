@@ -75,6 +75,12 @@ describe('GET /api/search', () => {
     const lac = await get<SearchResponse>('/api/search?q=LAC%20health&mode=keyword&limit=20');
     expect(lac.results.some((x) => /looked after children|children looked after|children in care/i.test(x.text))).toBe(true);
     expect(lac.results.flatMap((x) => x.match.terms).some((t) => /looked after|in care/.test(t))).toBe(true);
+    // A stop word inside a synonym ("children in care") does not stop the thesaurus.
+    const cic = await get<SearchResponse>('/api/search?q=children%20in%20care%20health&mode=keyword&limit=30');
+    expect(cic.results.some((x) => /looked after children|children looked after/i.test(x.text) && !/children in care/i.test(x.text))).toBe(true);
+    // An acronym that is also a word counts in capitals only.
+    const send = await get<SearchResponse>('/api/search?q=SEND&mode=keyword&limit=30');
+    expect(send.results.some((x) => /special educational needs/i.test(x.text))).toBe(true);
   });
 
   it('tolerates typos in ordinary words', async () => {
