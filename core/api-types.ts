@@ -134,12 +134,16 @@ export interface ParagraphItem {
   pageEnd: number | null;
   heading: boolean;
   text: string;
+  /** Ready to paste, as for search results. */
+  citation: string;
 }
 
 export interface DocumentResponse {
   doc: DocListItem;
   /** /files/<source> link to the original file. */
   fileUrl: string;
+  /** The report's citation (no paragraph or page). */
+  citation: string;
   outline: OutlineEntry[];
   paragraphs: ParagraphItem[];
 }

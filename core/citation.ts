@@ -1,14 +1,21 @@
 /**
- * A citation for a passage: "Ofsted, Inspection of Hackney local authority children's services,
- * 2019, para 29, p. 7". Committee papers are cited to their council.
+ * A citation for a passage that a user can paste into a scrutiny paper: "Ofsted, Inspection of
+ * Hackney local authority children's services, 2019, para 29, p. 7". Committee papers are cited
+ * to the council that published them. The API sends it with every result and paragraph, so the
+ * UI never builds its own.
  */
-import type { ResultItem } from './api-types.ts';
+import type { DocSummary } from './api-types.ts';
 
-export function citation(r: Pick<ResultItem, 'doc' | 'paragraph' | 'page'>): string {
-  const author = r.doc.type === 'committee' ? (r.doc.council ? `${r.doc.council} Council` : 'Council papers') : 'Ofsted';
-  const parts = [author, r.doc.title];
-  if (r.doc.year !== null) parts.push(String(r.doc.year));
-  if (r.paragraph) parts.push(`para ${r.paragraph}`);
-  if (r.page !== null) parts.push(`p. ${r.page}`);
+export function publisher(doc: Pick<DocSummary, 'type' | 'council'>): string {
+  if (doc.type !== 'committee') return 'Ofsted';
+  if (!doc.council) return 'Council';
+  return /council|borough/i.test(doc.council) ? doc.council : `${doc.council} Council`;
+}
+
+export function citation(doc: Pick<DocSummary, 'type' | 'council' | 'title' | 'year'>, paragraph: string | null, page: number | null): string {
+  const parts = [publisher(doc), doc.title];
+  if (doc.year != null) parts.push(String(doc.year));
+  if (paragraph) parts.push(`${paragraph.includes('-') ? 'paras' : 'para'} ${paragraph}`);
+  if (page != null) parts.push(`p. ${page}`);
   return parts.join(', ');
 }

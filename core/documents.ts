@@ -1,5 +1,6 @@
 /** The document list and one document's full text for the reader. */
 import type { DocListItem, DocumentResponse, DocumentsResponse, OutlineEntry } from './api-types.ts';
+import { citation } from './citation.ts';
 import { AppError } from './errors.ts';
 import { docSummary } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
@@ -28,6 +29,7 @@ export function getDocument(index: SearchIndex, id: string): DocumentResponse {
   return {
     doc: listItem(d),
     fileUrl: fileUrl(d.meta.source),
+    citation: citation(d.meta, null, null),
     outline,
     paragraphs: d.paragraphs.map((p) => ({
       id: `${d.meta.id}#${p.anchor}`,
@@ -38,6 +40,7 @@ export function getDocument(index: SearchIndex, id: string): DocumentResponse {
       pageEnd: p.pageEnd,
       heading: p.heading,
       text: p.text,
+      citation: citation(d.meta, p.number, p.pageStart),
     })),
   };
 }

@@ -44,7 +44,7 @@ export function toResultItem(
     pageEnd: c.pageEnd,
     anchor: c.anchor,
     url: readerUrl(meta.id, c.anchor),
-    citation: citation({ doc, paragraph, page: c.pageStart }),
+    citation: citation(doc, paragraph, c.pageStart),
     duplicates: extra.duplicates,
     ...(extra.duplicateDocs && extra.duplicateDocs.length > 0 ? { duplicateDocs: extra.duplicateDocs } : {}),
     doc,

@@ -237,6 +237,9 @@ describe('documents and files', () => {
     expect(doc.outline.length).toBeGreaterThan(2);
     expect(doc.paragraphs.length).toBe(hackney!.paragraphs);
     expect(doc.paragraphs.every((p) => p.page !== null && p.page >= 1)).toBe(true);
+    const numbered = doc.paragraphs.find((p) => p.number !== null)!;
+    expect(numbered.citation).toBe(`Ofsted, ${hackney!.title}, 2024, para ${numbered.number}, p. ${numbered.page}`);
+    expect(doc.citation).toBe(`Ofsted, ${hackney!.title}, 2024`);
     const anchors = new Set(doc.paragraphs.map((p) => p.anchor));
     const search = await get<SearchResponse>(`/api/search?q=leaders&council=hackney&from=2024&mode=keyword`);
     for (const r of search.results) if (r.doc.id === hackney!.id) expect(anchors.has(r.anchor)).toBe(true);

@@ -1,9 +1,8 @@
 /**
- * The web UI's pure parts, run in Node: snippet sanitising, query-word highlighting, citations,
+ * The web UI's pure parts, run in Node: snippet sanitising, query-word highlighting,
  * URL state, and locating a paragraph among a PDF page's text items.
  */
 import { describe, expect, it } from 'vitest';
-import { citation } from '../web/citation.ts';
 import { matchRanges, queryTerms, safeSnippet } from '../web/highlight.ts';
 import { matchParagraph } from '../web/page-match.ts';
 import { emptyState, parseState, readerUrl, stateToSearch } from '../web/url-state.ts';
@@ -37,20 +36,6 @@ describe('query highlighting', () => {
     expect(marked('care leavers accommodation')).toEqual(['Care', 'leavers', 'accommodation', 'leavers']);
     expect(marked('safeguard*')).toEqual(['safeguarding']);
     expect(marked('"<script>"')).toEqual([]);
-  });
-});
-
-describe('citation', () => {
-  const doc = { type: 'ilacs' as const, council: 'Hackney', title: "Inspection of Hackney local authority children's services", year: 2019 };
-  it('cites Ofsted reports with year, paragraph and page', () => {
-    expect(citation(doc, '29', 7)).toBe("Ofsted, Inspection of Hackney local authority children's services, 2019, para 29, p. 7");
-    expect(citation(doc, null, null)).toBe("Ofsted, Inspection of Hackney local authority children's services, 2019");
-    expect(citation(doc, '29-30', 7)).toContain('paras 29-30');
-  });
-  it('cites committee papers to the council', () => {
-    expect(citation({ ...doc, type: 'committee', title: 'Scrutiny commission papers' }, null, 3)).toBe(
-      'Hackney Council, Scrutiny commission papers, 2019, p. 3',
-    );
   });
 });
 

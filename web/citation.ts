@@ -1,9 +1,7 @@
 /**
- * Citations a user can paste into a scrutiny paper, e.g.
- * "Ofsted, Inspection of Hackney local authority children's services, 2019, para 29, p. 7".
- * Committee papers are cited to the council that published them.
+ * What the UI shows about a report's citation details: type labels, dates, and copying a
+ * citation (the API sends the citation text itself) to the clipboard.
  */
-import type { DocSummary } from '../core/api-types.ts';
 
 export const TYPE_LABELS: Record<string, string> = {
   apa: 'Annual performance assessment',
@@ -18,26 +16,6 @@ export const TYPE_LABELS: Record<string, string> = {
 
 export function typeLabel(type: string): string {
   return TYPE_LABELS[type] ?? type;
-}
-
-export function publisher(doc: Pick<DocSummary, 'type' | 'council'>): string {
-  if (doc.type === 'committee') {
-    if (!doc.council) return 'Council';
-    return /council|borough/i.test(doc.council) ? doc.council : `${doc.council} Council`;
-  }
-  return 'Ofsted';
-}
-
-export function citation(
-  doc: Pick<DocSummary, 'type' | 'council' | 'title' | 'year'>,
-  paragraph: string | null,
-  page: number | null,
-): string {
-  const parts = [publisher(doc), doc.title];
-  if (doc.year != null) parts.push(String(doc.year));
-  if (paragraph) parts.push(`${paragraph.includes('-') ? 'paras' : 'para'} ${paragraph}`);
-  if (page != null) parts.push(`p. ${page}`);
-  return parts.join(', ');
 }
 
 /** Copies text to the clipboard; falls back to a hidden textarea when the Clipboard API is unavailable. */

@@ -8,7 +8,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DocumentResponse, ParagraphItem } from '../../core/api-types.ts';
 import { ApiError, documentById } from '../api.ts';
-import { citation, copyText, formatDate, typeLabel } from '../citation.ts';
+import { copyText, formatDate, typeLabel } from '../citation.ts';
 import { highlightParts, matchRanges, queryTerms } from '../highlight.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import './pdf-page-view.ts';
@@ -166,7 +166,7 @@ export class ReaderPage extends LitElement {
     const d = this.data;
     if (!d) return;
     const p = this.currentParagraph;
-    const text = citation(d.doc, p?.number ?? null, p?.page ?? null);
+    const text = p?.citation ?? d.citation;
     const ok = await copyText(text);
     this.copied = ok ? 'Citation copied' : `Copy this: ${text}`;
   }

@@ -7,7 +7,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { MatchInfo, ResultItem } from '../../core/api-types.ts';
-import { citation, copyText, formatDate, typeLabel } from '../citation.ts';
+import { copyText, formatDate, typeLabel } from '../citation.ts';
 import { safeSnippet } from '../highlight.ts';
 import { readerUrl } from '../url-state.ts';
 import { sharedStyles } from '../styles/shared.ts';
@@ -91,7 +91,7 @@ export class ResultCard extends LitElement {
   private async onCopy(): Promise<void> {
     const r = this.result;
     if (!r) return;
-    const text = citation(r.doc, r.paragraph, r.page);
+    const text = r.citation;
     const ok = await copyText(text);
     this.copied = ok ? 'Citation copied' : `Copy this: ${text}`;
     this.dispatchEvent(new CustomEvent('citation-copied', { detail: { text, ok }, bubbles: true, composed: true }));
