@@ -10,6 +10,7 @@
  * dropped. Only filter values that cannot mean anything raise a 400 (Query: ...).
  */
 import { badParam } from './errors.ts';
+import { MIN_PREFIX_LENGTH } from './keyword-options.ts';
 import { REPORT_TYPES, type ReportType } from './types.ts';
 
 export type Unit =
@@ -36,8 +37,6 @@ export interface ParsedQuery {
   exclude: Unit[];
   filters: Filters;
 }
-
-export const MIN_PREFIX = 3;
 
 export function emptyFilters(): Filters {
   return { council: [], type: [], from: null, to: null, judgement: [] };
@@ -74,7 +73,7 @@ export function parseQuery(raw: string): ParsedQuery {
     if (!body) continue;
     if (body.endsWith('*')) {
       const stem = body.replace(/\*+$/, '');
-      if (stem.replace(/[^\p{L}\p{N}]/gu, '').length >= MIN_PREFIX) tokens.push({ unit: { kind: 'prefix', text: stem }, negated });
+      if (stem.replace(/[^\p{L}\p{N}]/gu, '').length >= MIN_PREFIX_LENGTH) tokens.push({ unit: { kind: 'prefix', text: stem }, negated });
       else if (stem) tokens.push({ unit: { kind: 'word', text: stem }, negated });
       continue;
     }

@@ -12,18 +12,19 @@
  */
 import { spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../core/embedder.ts';
 import { MANIFEST_FILE, parseManifest } from '../core/index-file.ts';
-import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { CORPUS_DIR, ROOT } from './helpers/corpus-index.ts';
 import { answers, killTrials, runIndexer, seeded, type KillMoment, type Reference } from './helpers/kill-build.ts';
 import { treeHash } from './helpers/tree-hash.ts';
+import { useScratch } from './helpers/scratch.ts';
 
-const TMP = resolve(ROOT, 'test', '.tmp', 'crash-recovery');
+const scratch = useScratch('crash-recovery');
+const TMP = scratch.dir;
 const SEED_A = join(CORPUS_DIR, 'seeds', '000_1086bae144af7f91.txt');
 const SEED_B = join(CORPUS_DIR, 'seeds', '004_23e61ca61d325768.txt');
 const KILLS = Number(process.env.CRASH_KILLS ?? 6);
@@ -32,14 +33,8 @@ let embedder: Embedder;
 let realCorpusBefore: string;
 
 beforeAll(async () => {
-  await rm(TMP, { recursive: true, force: true });
-  await mkdir(TMP, { recursive: true });
   realCorpusBefore = (await treeHash(CORPUS_DIR)).hash;
-  embedder = await loadEmbedder(resolveEmbedderId());
-});
-
-afterAll(async () => {
-  await embedder?.dispose();
+  embedder = scratch.embedder();
 });
 
 describe('SIGKILL during a build', () => {

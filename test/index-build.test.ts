@@ -4,30 +4,25 @@
  */
 import { spawn } from 'node:child_process';
 import { copyFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../core/embedder.ts';
 import { INDEX_FORMAT_VERSION, MANIFEST_FILE, parseManifest } from '../core/index-file.ts';
 import { SearchEngine } from '../core/search.ts';
-import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { CORPUS_DIR, ROOT } from './helpers/corpus-index.ts';
+import { useScratch } from './helpers/scratch.ts';
 
-const TMP = resolve(ROOT, 'test', '.tmp', 'index-build');
+const scratch = useScratch('index-build');
+const TMP = scratch.dir;
 const SEED_A = join(CORPUS_DIR, 'seeds', '000_1086bae144af7f91.txt'); // Hackney APA 2005
 const SEED_B = join(CORPUS_DIR, 'seeds', '004_23e61ca61d325768.txt'); // Hertfordshire APA 2006
 const PDF = join(CORPUS_DIR, 'ofsted-ilacs', '80500_havering', "children's services inspection - 16 february 2024.pdf");
 
 let embedder: Embedder;
-
-beforeAll(async () => {
-  await rm(TMP, { recursive: true, force: true });
-  await mkdir(TMP, { recursive: true });
-  embedder = await loadEmbedder(resolveEmbedderId());
-});
-afterAll(async () => {
-  await embedder.dispose();
+beforeAll(() => {
+  embedder = scratch.embedder();
 });
 
 async function corpusOf(name: string, files: Array<[string, string]>): Promise<string> {

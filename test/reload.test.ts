@@ -11,19 +11,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HealthResponse, SearchResponse } from '../core/api-types.ts';
 import type { Embedder } from '../core/embedder.ts';
 import { MANIFEST_FILE, parseManifest } from '../core/index-file.ts';
-import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { writeAtomic } from '../indexer/write.ts';
 import { startServer, type RunningServer } from '../server/main.ts';
 import { CORPUS_DIR, ROOT } from './helpers/corpus-index.ts';
 import { runIndexer } from './helpers/kill-build.ts';
+import { useScratch } from './helpers/scratch.ts';
 
-const TMP = resolve(ROOT, 'test', '.tmp', 'reload');
+const scratch = useScratch('reload');
+const TMP = scratch.dir;
 const SEED_A = join(CORPUS_DIR, 'seeds', '000_1086bae144af7f91.txt');
 const SEED_B = join(CORPUS_DIR, 'seeds', '004_23e61ca61d325768.txt');
 
@@ -40,15 +41,8 @@ const PATHS = [
 const stable = (body: string): string => body.replace(/"tookMs":[\d.]+,?/g, '');
 
 let embedder: Embedder;
-
-beforeAll(async () => {
-  await rm(TMP, { recursive: true, force: true });
-  await mkdir(TMP, { recursive: true });
-  embedder = await loadEmbedder(resolveEmbedderId());
-});
-
-afterAll(async () => {
-  await embedder?.dispose();
+beforeAll(() => {
+  embedder = scratch.embedder();
 });
 
 describe('re-indexing while serving', () => {
