@@ -17,6 +17,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readModelSpec } from '../embed/model-spec.ts';
 import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
+import { fold } from '../benchmarks/relevance.ts';
+import { scoreAll, topK } from '../core/vectors.ts';
 
 interface Judged {
   file: string;
@@ -40,15 +42,6 @@ const MIN_WORDS = 60;
 const TARGET_WORDS = 200;
 const MAX_WORDS = 300;
 
-function fold(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u201a\u201b\u2032`]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 function wordCount(s: string): number {
   return s.split(/\s+/).filter(Boolean).length;
@@ -116,18 +109,6 @@ function scoreRanking(ranked: NaiveChunk[], rel: Judged[]): Scores {
   };
 }
 
-/** Row indices of the unit-vector matrix, best cosine first. */
-function rankByCosine(matrix: Float32Array, q: Float32Array, dim: number): number[] {
-  const n = matrix.length / dim;
-  const scores = new Float32Array(n);
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += matrix[r * dim + d]! * q[d]!;
-    scores[r] = s;
-  }
-  return Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-}
-
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }
@@ -173,7 +154,7 @@ async function main(): Promise<void> {
       const tq = performance.now();
       const qv = await emb.embedQuery(q.query);
       qTimes.push(performance.now() - tq);
-      const ranked = rankByCosine(matrix, qv, emb.info.dim).slice(0, 100).map((i) => chunks[i]!);
+      const ranked = topK(scoreAll(matrix, qv), 100).map((h) => chunks[h.index]!);
       per.push({ ...scoreRanking(ranked, q.relevant), kind: q.kind });
     }
     const agg = (xs: (Scores & { kind: string })[]): string =>

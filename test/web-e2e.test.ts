@@ -5,15 +5,14 @@
  * Saves screenshots (docs/screenshots/ with SAVE_SCREENSHOTS=1) and prints the time from Enter to the first result.
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultItem } from '../core/api-types.ts';
-import { CORPUS_INDEX_DIR, ensureCorpusIndex } from './helpers/corpus-index.ts';
+import { CORPUS_DIR, CORPUS_INDEX_DIR, ROOT, ensureCorpusIndex } from './helpers/corpus-index.ts';
 import { browserSkipReason, launchBrowser, startRealServer, type RealServer } from './helpers/browser.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const CORPUS = join(ROOT, 'corpus');
+const CORPUS = CORPUS_DIR;
 // Screenshots go to docs/screenshots/ when SAVE_SCREENSHOTS=1 (to refresh the docs), else under test/.tmp.
 const SHOTS = process.env.SAVE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test', '.tmp', 'screenshots');
 /** The hostile corpus and its index (kept between runs: a re-run only updates the index). */

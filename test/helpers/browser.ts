@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { ROOT } from './corpus-index.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -45,7 +46,6 @@ export interface RealServer {
   stop(): Promise<void>;
 }
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /**
  * Starts `tsx scripts/start.ts` with PORT, HOST, INDEX_DIR and CORPUS_DIR and waits until
