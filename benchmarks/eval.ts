@@ -1,88 +1,142 @@
 /**
- * npm run eval [-- --queries FILE --corpus DIR --index DIR --variants]
- * Builds (or reuses) an index of the judged corpus (default ../shared/corpus/seeds), runs every
- * judged query in each mode and prints nDCG@10, MRR@10, recall@10 and recall@100.
- * --variants also runs the fusion variants recorded in docs/relevance.md.
+ * npm run eval [-- --set FILE --corpus DIR --index DIR --per-query --variants]
+ * Builds (or reuses: only changed files are read, vectors are reused) an index of the judged
+ * corpus, runs every judged query in each mode and, in the same run, a reference BM25 (Lucene's
+ * formula and english analyzer, every word ORed) over the same chunks, then prints MRR@10,
+ * R@10, R@100 and nDCG@10 per mode, overall and per query kind. --per-query prints the rank of
+ * the first hit per query and mode; --variants also runs the ranking variants of docs/relevance.md.
+ * A set of themes with exact counts (every-mention.json) is judged as every-mention counts instead.
+ * Defaults: the seed dev set (../shared/eval/dev-queries.json over ../shared/corpus/seeds).
+ * At scale: --corpus ../shared/scale-corpus --set ../shared/eval/scale/known-item.json
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SearchMode } from '../core/api-types.ts';
 import { DEFAULT_TUNING, SearchEngine, type SearchTuning } from '../core/search.ts';
+import type { SearchIndex } from '../core/search-index.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
-import { mean, scoreQuery, type JudgedQuery, type QueryScores } from './relevance.ts';
+import { scoreTheme, type JudgedTheme } from './mention-counts.ts';
+import { ReferenceBm25 } from './reference-bm25.ts';
+import { judgedQueries, mean, scoreQuery, type JudgedQuery, type QueryScores } from './relevance.ts';
 
 export interface EvalRow {
   name: string;
   scores: QueryScores;
-  perQuery: Array<{ id: string; ndcg10: number }>;
+  perQuery: QueryScores[];
 }
 
-export async function evaluate(engine: SearchEngine, queries: JudgedQuery[], mode: SearchMode, name: string): Promise<EvalRow> {
-  const per: QueryScores[] = [];
-  const perQuery: EvalRow['perQuery'] = [];
-  for (const q of queries) {
-    const res = await engine.search({ q: q.query, mode, limit: 100 });
-    const s = scoreQuery(res.results, q.relevant);
-    per.push(s);
-    perQuery.push({ id: q.id, ndcg10: s.ndcg10 });
-  }
-  return { name, scores: mean(per), perQuery };
+/** A ranked list for a query: enough of each result to judge it. */
+export type Ranker = (query: string) => Promise<Array<{ text: string; doc: { source: string } }>>;
+
+export async function evaluateRanker(rank: Ranker, queries: JudgedQuery[], name: string): Promise<EvalRow> {
+  const perQuery: QueryScores[] = [];
+  for (const q of queries) perQuery.push(scoreQuery(await rank(q.query), q.relevant));
+  return { name, scores: mean(perQuery), perQuery };
 }
+
+export function evaluate(engine: SearchEngine, queries: JudgedQuery[], mode: SearchMode, name: string): Promise<EvalRow> {
+  return evaluateRanker(async (q) => (await engine.search({ q, mode, limit: 100 })).results, queries, name);
+}
+
+/** The reference BM25 over the index's own chunks, as a ranker. */
+export function referenceRanker(index: SearchIndex): Ranker {
+  const bm25 = new ReferenceBm25(index.chunks.map((c) => c.text));
+  return async (q) =>
+    bm25.search(q, 100).map((h) => ({ text: index.chunks[h.index]!.text, doc: { source: index.docs[index.chunkDoc[h.index]!]!.meta.source } }));
+}
+
+export const REFERENCE_NAME = 'reference BM25 (Lucene english, OR)';
 
 export const VARIANTS: Array<{ name: string; mode: SearchMode; tuning: Partial<SearchTuning> }> = [
-  { name: 'keyword (BM25 + stems + thesaurus)', mode: 'keyword', tuning: {} },
   { name: 'keyword, no thesaurus', mode: 'keyword', tuning: { thesaurus: false } },
-  { name: 'semantic', mode: 'semantic', tuning: {} },
-  { name: 'hybrid RRF k=60 (equal weights)', mode: 'hybrid', tuning: { fusion: { method: 'rrf', alpha: 0.5, k: 60 } } },
-  { name: 'hybrid RRF keyword weight 0.4', mode: 'hybrid', tuning: { fusion: { method: 'rrf', alpha: 0.4, k: 60 } } },
-  { name: 'hybrid RRF keyword weight 0.6', mode: 'hybrid', tuning: { fusion: { method: 'rrf', alpha: 0.6, k: 60 } } },
-  { name: 'hybrid convex alpha=0.3', mode: 'hybrid', tuning: { fusion: { method: 'convex', alpha: 0.3, k: 60 } } },
-  { name: 'hybrid convex alpha=0.4', mode: 'hybrid', tuning: { fusion: { method: 'convex', alpha: 0.4, k: 60 } } },
+  { name: 'hybrid RRF k=60', mode: 'hybrid', tuning: { fusion: { method: 'rrf', alpha: 0.5, k: 60 } } },
   { name: 'hybrid convex alpha=0.5', mode: 'hybrid', tuning: { fusion: { method: 'convex', alpha: 0.5, k: 60 } } },
-  { name: 'hybrid convex alpha=0.6', mode: 'hybrid', tuning: { fusion: { method: 'convex', alpha: 0.6, k: 60 } } },
-  { name: 'hybrid convex alpha=0.7', mode: 'hybrid', tuning: { fusion: { method: 'convex', alpha: 0.7, k: 60 } } },
 ];
 
-function fmt(n: number): string {
-  return n.toFixed(3);
+const fmt = (n: number): string => n.toFixed(3);
+
+/** Every-mention counts of each theme, typed plainly and in quotes, against the judged counts. */
+export function mentionsTable(index: SearchIndex, themes: JudgedTheme[], title: string): string {
+  const lines = [title, '', '| theme | true | plain: counted | recall | precision | "quoted": counted | recall | precision |', '|---|---|---|---|---|---|---|---|'];
+  for (const t of themes) {
+    const plain = scoreTheme(index, t, t.phrase);
+    const quoted = scoreTheme(index, t, `"${t.phrase}"`);
+    lines.push(
+      `| ${t.phrase} | ${t.occurrences} | ${plain.counted} | ${fmt(plain.recall)} | ${fmt(plain.precision)} | ${quoted.counted} | ${fmt(quoted.recall)} | ${fmt(quoted.precision)} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function table(rows: EvalRow[], select: (i: number) => boolean): string {
+  const lines = ['| ranking | MRR@10 | R@10 | R@100 | nDCG@10 |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    const s = mean(r.perQuery.filter((_, i) => select(i)));
+    lines.push(`| ${r.name} | ${fmt(s.mrr10)} | ${fmt(s.recall10)} | ${fmt(s.recall100)} | ${fmt(s.ndcg10)} |`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      queries: { type: 'string', default: '../shared/eval/dev-queries.json' },
+      set: { type: 'string', default: '../shared/eval/dev-queries.json' },
+      queries: { type: 'string' },
       corpus: { type: 'string', default: '../shared/corpus/seeds' },
-      index: { type: 'string', default: 'data/eval-seeds' },
+      index: { type: 'string' },
       variants: { type: 'boolean', default: false },
       'per-query': { type: 'boolean', default: false },
+      modes: { type: 'string', default: 'keyword,semantic,hybrid' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const queries = (JSON.parse(await readFile(resolve(values.queries!), 'utf8')) as { queries: JudgedQuery[] }).queries;
-  await buildIndex({ corpusDir: resolve(values.corpus!), indexDir: resolve(values.index!), log: (l) => process.stderr.write(`${l}\n`) });
-  const index = await loadIndex(resolve(values.index!));
+  if (values.help) {
+    process.stdout.write(
+      'usage: npm run eval -- [--set FILE] [--corpus DIR] [--index DIR] [--modes keyword,semantic,hybrid] [--per-query] [--variants]\n' +
+        '  at scale: npm run eval -- --corpus ../shared/scale-corpus --set ../shared/eval/scale/known-item.json\n',
+    );
+    return;
+  }
+  const setPath = resolve(values.queries ?? values.set!);
+  const corpus = resolve(values.corpus!);
+  const indexDir = resolve(values.index ?? `data/eval-${basename(corpus)}`);
+  const set = JSON.parse(await readFile(setPath, 'utf8')) as { queries?: JudgedQuery[]; phrases?: JudgedTheme[] };
+  await buildIndex({ corpusDir: corpus, indexDir, log: (l) => process.stderr.write(`${l}\n`) });
+  const index = await loadIndex(indexDir);
+  if (set.phrases) {
+    process.stdout.write(mentionsTable(index, set.phrases, `${basename(setPath)}: ${set.phrases.length} themes; ${index.docs.length} documents (${corpus})`));
+    return;
+  }
+  const queries = judgedQueries(set as { queries: JudgedQuery[] });
   const embedder = await loadIndexEmbedder(index);
-  const runs = values.variants
-    ? VARIANTS
-    : [
-        { name: 'keyword', mode: 'keyword' as const, tuning: {} },
-        { name: 'semantic', mode: 'semantic' as const, tuning: {} },
-        { name: 'hybrid', mode: 'hybrid' as const, tuning: {} },
-      ];
-  process.stdout.write(`${queries.length} queries, ${index.docs.length} documents, ${index.chunks.length} chunks, embedder ${embedder.info.id}\n`);
-  process.stdout.write('| variant | nDCG@10 | MRR@10 | recall@10 | recall@100 |\n|---|---|---|---|---|\n');
-  const rows: EvalRow[] = [];
+  const modes = values.modes!.split(',').map((m) => m.trim()) as SearchMode[];
+  const runs = [
+    ...modes.map((mode) => ({ name: mode as string, mode, tuning: {} })),
+    ...(values.variants ? VARIANTS : []),
+  ];
+  process.stdout.write(
+    `${basename(setPath)}: ${queries.length} queries; ${index.docs.length} documents, ${index.chunks.length} chunks (${corpus}); embedder ${embedder.info.id}; ${new Date().toISOString().slice(0, 10)}\n\n`,
+  );
+  const rows: EvalRow[] = [await evaluateRanker(referenceRanker(index), queries, REFERENCE_NAME)];
   for (const v of runs) {
     const engine = new SearchEngine(index, embedder, { ...DEFAULT_TUNING, ...v.tuning });
-    const row = await evaluate(engine, queries, v.mode, v.name);
-    rows.push(row);
-    const s = row.scores;
-    process.stdout.write(`| ${v.name} | ${fmt(s.ndcg10)} | ${fmt(s.mrr10)} | ${fmt(s.recall10)} | ${fmt(s.recall100)} |\n`);
+    const t0 = performance.now();
+    rows.push(await evaluate(engine, queries, v.mode, v.name));
+    process.stderr.write(`${v.name}: ${((performance.now() - t0) / queries.length).toFixed(1)} ms/query\n`);
+  }
+  process.stdout.write(table(rows, () => true));
+  const kinds = [...new Set(queries.map((q) => q.kind))];
+  for (const kind of kinds) {
+    process.stdout.write(`\n${kind} (${queries.filter((q) => q.kind === kind).length} queries)\n`);
+    process.stdout.write(table(rows, (i) => queries[i]!.kind === kind));
   }
   if (values['per-query']) {
-    process.stdout.write(`\nper query nDCG@10: ${rows.map((r) => r.name).join(' / ')}\n`);
-    queries.forEach((q, i) => process.stdout.write(`${q.id} ${q.kind.padEnd(9)} ${rows.map((r) => fmt(r.perQuery[i]!.ndcg10)).join(' ')}  ${q.query}\n`));
+    process.stdout.write(`\nrank of the first hit (- = not in 100): ${rows.map((r) => r.name).join(' / ')}\n`);
+    queries.forEach((q, i) =>
+      process.stdout.write(`${q.id.padEnd(5)} ${q.kind.padEnd(10)} ${rows.map((r) => String(r.perQuery[i]!.rank ?? '-').padStart(3)).join(' ')}  ${q.query}\n`),
+    );
   }
   await embedder.dispose();
 }

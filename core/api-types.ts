@@ -74,6 +74,11 @@ export interface SearchResponse {
   embedder: EmbedderInfo;
   results: ResultItem[];
   facets: Facets;
+  /**
+   * Councils and years read in the query's free text (not given as filters): their reports are
+   * ranked first (a soft boost, never a filter), which the UI says ("showing Doncaster first").
+   */
+  understood: { councils: string[]; years: number[] };
 }
 
 export interface YearCount {

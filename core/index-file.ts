@@ -8,7 +8,12 @@ import { AppError } from './errors.ts';
 import type { Chunk, DocMeta, EmbedderInfo, Paragraph, ProcessedDoc, SkippedFile } from './types.ts';
 
 /** Bump when the saved layout or the meaning of its fields changes; load refuses other versions. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
+/**
+ * Earlier versions whose documents and vectors parts the indexer can still reuse (it always
+ * rebuilds the keyword part): 1 had the same documents and vectors, and a MiniSearch keyword part.
+ */
+export const REUSABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface PartRef {
@@ -51,8 +56,8 @@ export interface IndexData {
   docs: ProcessedDoc[];
   /** One vector per chunk, in document order then chunk order; length = chunks * dim. */
   vectors: Float32Array;
-  /** The keyword index as serialised by MiniSearch (JSON text). */
-  keywordJson: string;
+  /** The keyword index (core/keyword-index.ts binary); empty when not decoded. */
+  keyword: Uint8Array;
 }
 
 export interface EncodedIndex {
@@ -76,9 +81,9 @@ export function encodeIndex(
   }));
   const docsBytes = new TextEncoder().encode(JSON.stringify(stored));
   const vectorBytes = new Uint8Array(data.vectors.buffer, data.vectors.byteOffset, data.vectors.byteLength);
-  const keywordBytes = new TextEncoder().encode(data.keywordJson);
+  const keywordBytes = data.keyword;
   const part = (name: string, ext: string, bytes: Uint8Array) => ({ file: `${name}-${info.buildId}.${ext}`, bytes });
-  const parts = { docs: part('docs', 'json', docsBytes), vectors: part('vectors', 'f32', vectorBytes), keyword: part('keyword', 'json', keywordBytes) };
+  const parts = { docs: part('docs', 'json', docsBytes), vectors: part('vectors', 'f32', vectorBytes), keyword: part('keyword', 'bin', keywordBytes) };
   const ref = (p: { file: string; bytes: Uint8Array }): PartRef => ({ file: p.file, sha256: sha256(p.bytes), bytes: p.bytes.byteLength });
   const chunks = data.docs.reduce((n, d) => n + d.chunks.length, 0);
   const manifest: IndexManifest = {
@@ -104,8 +109,8 @@ export function encodeIndex(
   return { manifest, parts: [parts.docs, parts.vectors, parts.keyword] };
 }
 
-/** Parse and check a manifest. Refuses other format versions with a clear message. */
-export function parseManifest(json: string): IndexManifest {
+/** Parse and check a manifest. Refuses other format versions (than those accepted) with a clear message. */
+export function parseManifest(json: string, accept: readonly number[] = [INDEX_FORMAT_VERSION]): IndexManifest {
   let m: IndexManifest;
   try {
     m = JSON.parse(json) as IndexManifest;
@@ -115,7 +120,7 @@ export function parseManifest(json: string): IndexManifest {
   if (typeof m !== 'object' || m === null || typeof m.format !== 'number') {
     throw new AppError('index_corrupt', `Index: ${MANIFEST_FILE} has no format version; rebuild the index`);
   }
-  if (m.format !== INDEX_FORMAT_VERSION) {
+  if (!accept.includes(m.format)) {
     throw new AppError(
       'index_format',
       `Index: saved index has format version ${m.format}, this version reads only ${INDEX_FORMAT_VERSION}; rebuild the index`,
@@ -130,7 +135,7 @@ export type PartReader = (file: string) => Promise<Uint8Array>;
 export async function decodeIndex(manifest: IndexManifest, read: PartReader, options: { keyword?: boolean } = {}): Promise<IndexData> {
   const docsBytes = await readVerified(manifest.parts.docs, read);
   const vectorBytes = await readVerified(manifest.parts.vectors, read);
-  const keywordJson = options.keyword === false ? '' : new TextDecoder().decode(await readVerified(manifest.parts.keyword, read));
+  const keyword = options.keyword === false ? new Uint8Array(0) : await readVerified(manifest.parts.keyword, read);
   let stored: StoredDoc[];
   try {
     stored = JSON.parse(new TextDecoder().decode(docsBytes)) as StoredDoc[];
@@ -141,7 +146,7 @@ export async function decodeIndex(manifest: IndexManifest, read: PartReader, opt
   // Copy into an aligned buffer: a Buffer from fs may start at an odd offset.
   const vectors = new Float32Array(vectorBytes.byteLength / 4);
   new Uint8Array(vectors.buffer).set(vectorBytes);
-  return { docs, vectors, keywordJson };
+  return { docs, vectors, keyword };
 }
 
 /** Check every part against its size and SHA-256 without decoding; throws as decodeIndex does. */

@@ -1,247 +1,323 @@
 /**
- * Keyword search: the parsed query becomes a MiniSearch (BM25) query tree.
- * - Thesaurus: a run of plain words that is an acronym or synonym ("LAC", "care leavers") is
- *   replaced by an OR of every alternative ("looked after children", "children in care", ...).
- * - AND first: chunks with every clause rank first; when that finds fewer than `orFallbackBelow`
- *   chunks, chunks with only some clauses follow (every word helps).
- * - A word that is in no chunk at all is looked up fuzzily (typos such as "safegaurding").
- * - Phrases are verified against the chunk text (MiniSearch has no phrase search); exclusions
- *   remove chunks. Filters are applied by the caller.
+ * Keyword search: BM25 (Lucene's formula) over every word of the query, ORed, as Lucene ranks a
+ * plain query; no word is dropped and no AND-first tier. On top of that:
+ * - proximity: each pair of adjacent query words also scores where the two stand side by side
+ *   in the text (the pairs index), so "return home interview" ranks the phrase above scattered words;
+ * - section: words found in the chunk's section headings score a little too;
+ * - thesaurus: a run of words that is an acronym or synonym ("LAC", "care leavers") also scores
+ *   every alternative ("looked after children", ...) at a lower weight; a multi-word alternative
+ *   scores only where its words stand together (its pairs);
+ * - a word that is in no chunk at all is looked up fuzzily (typos such as "safegaurding"),
+ *   `prefix*` scores every word it starts;
+ * - quoted phrases are required (checked against the text by the one matcher,
+ *   core/text-match.ts); exclusions remove chunks. Filters are applied by the caller.
  */
-import type MiniSearch from 'minisearch';
-import type { Query, SearchOptions } from 'minisearch';
-import { keywordSearchDefaults, normalizePrefix, queryTerms } from './keyword-options.ts';
+import { LUCENE_BM25, type Bm25Params, type InvertedIndex } from './inverted-index.ts';
+import { pairTerm, type KeywordIndex } from './keyword-index.ts';
+import { fuzzyFor, normalizePrefix, normalizeTerm, queryTerms } from './keyword-options.ts';
 import type { Clause, ParsedQuery, Unit } from './query.ts';
-import { compile, tokensOf, type Matchable } from './text-match.ts';
+import { compile, tokensOf, wordsOf, type Matchable } from './text-match.ts';
 import { findSynonyms } from './thesaurus.ts';
-import type { Scored } from './vectors.ts';
+import { TopK, type Scored } from './top-k.ts';
 
 export interface KeywordHit extends Scored {
-  /** True when the chunk matched every clause (AND); false for OR-fallback hits. */
+  /** True when the chunk matched every clause of the query. */
   all: boolean;
-  /** Index terms (stems) that matched, including fuzzy and prefix expansions. */
-  terms: string[];
+}
+
+/** One term to score: which inverted index, the term's id there, its weight. */
+interface WeightedTerm {
+  field: 'words' | 'pairs' | 'sections';
+  id: number;
+  weight: number;
 }
 
 export interface KeywordPlan {
-  /** MiniSearch query per clause, after thesaurus expansion. */
-  clauses: Query[];
-  /**
-   * Clauses with a phrase, to verify against the text (MiniSearch only finds the words):
-   * a chunk passes when, for each, one of the clause's alternatives occurs.
-   */
+  /** Terms to score per clause (a chunk "has" a clause when it has any of its terms). */
+  clauses: WeightedTerm[][];
+  /** Clauses with a phrase, to verify against the text: a chunk passes when, for each, one alternative occurs. */
   phrases: Unit[][];
-  /** Everything whose occurrences are highlighted: words, phrases, prefixes, thesaurus alternatives. */
+  /** Everything whose occurrences are highlighted: words, phrases, prefixes, thesaurus alternatives, typo and prefix expansions. */
   highlight: Matchable[];
 }
 
-/** Weight of a thesaurus alternative relative to the words as typed (see docs/relevance.md). */
-export const SYNONYM_WEIGHT = 0.5;
+export interface KeywordWeights {
+  /** A thesaurus alternative relative to the words as typed. */
+  synonym: number;
+  /** A pair of adjacent query words found side by side, relative to a word. */
+  pair: number;
+  /** A word found in the section headings, relative to one in the text. */
+  section: number;
+  /** A typo (fuzzy) or prefix expansion. */
+  expansion: number;
+  /** BM25 term-frequency saturation and length normalisation. */
+  bm25: Bm25Params;
+}
 
-const identity = (t: string): string => t;
-const single = (t: string): string[] => [t];
+/** Weights measured on the scale development set (docs/relevance.md). */
+export const DEFAULT_KEYWORD_WEIGHTS: KeywordWeights = { synonym: 0.5, pair: 0.5, section: 0.3, expansion: 0.45, bm25: LUCENE_BM25 };
 
-/** Turn a parsed query into MiniSearch clause queries; `known(stem)` says whether the index has the term. */
-export function planKeywordQuery(q: ParsedQuery, known: (stem: string) => boolean, useThesaurus = true): KeywordPlan {
-  const clauses: Query[] = [];
+/** Fuzzy expansions kept per unknown word (closest first, then most frequent). */
+const MAX_FUZZY = 4;
+/** Prefix expansions scored per `prefix*` (most frequent first). */
+const MAX_PREFIX = 100;
+
+/** Turn a parsed query into weighted terms of the keyword index. */
+export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaurus = true, weights: KeywordWeights = DEFAULT_KEYWORD_WEIGHTS): KeywordPlan {
+  const clauses: WeightedTerm[][] = [];
   const phrases: Unit[][] = [];
   const highlight: Matchable[] = [];
-  // Consecutive single-word clauses (stems, and the words as typed for acronyms that only count
-  // in capitals, such as SEND), for thesaurus spans.
+  const word = (stem: string, weight: number): WeightedTerm[] => {
+    const out: WeightedTerm[] = [];
+    const id = index.words.termId(stem);
+    if (id >= 0) out.push({ field: 'words', id, weight });
+    else {
+      for (const f of fuzzyTerms(index.words, stem)) {
+        out.push({ field: 'words', id: f, weight: weight * weights.expansion });
+        highlight.push({ kind: 'stems', stems: [index.words.terms[f]!] });
+      }
+    }
+    const s = index.sections.termId(stem);
+    if (s >= 0) out.push({ field: 'sections', id: s, weight: weight * weights.section });
+    return out;
+  };
+  const pairs = (stems: string[], weight: number): WeightedTerm[] => {
+    const out: WeightedTerm[] = [];
+    for (let i = 0; i + 1 < stems.length; i++) {
+      const id = index.pairs.termId(pairTerm(stems[i]!, stems[i + 1]!));
+      if (id >= 0) out.push({ field: 'pairs', id, weight });
+    }
+    return out;
+  };
+  /** Words typed together: each word, and each adjacent pair. */
+  const sequence = (stems: string[], weight: number): WeightedTerm[] => [
+    ...stems.flatMap((s) => word(s, weight)),
+    ...pairs(stems, weight * weights.pair),
+  ];
+
+  // Consecutive plain words (stems, and the words as typed for case-sensitive acronyms such as
+  // SEND): proximity pairs and thesaurus spans are looked for across them.
   let run: string[] = [];
   let raw: string[] = [];
-
   const flushRun = (): void => {
     if (run.length === 0) return;
     const stems = run;
-    const spans = useThesaurus ? findSynonyms(stems, raw) : [];
+    const typed = raw;
     run = [];
     raw = [];
-    let i = 0;
-    for (const span of spans.sort((a, b) => a.start - b.start)) {
-      if (span.start < i) continue;
-      for (; i < span.start; i++) clauses.push(termQuery(stems[i]!, known));
-      const alternatives = span.alternatives.filter((a) => a.length > 0);
-      // The words as typed count fully; a synonym or expansion counts for less.
+    const spans = useThesaurus ? findSynonyms(stems, typed).sort((a, b) => a.start - b.start) : [];
+    const perWord: WeightedTerm[][] = stems.map((s) => word(s, 1));
+    let next = 0;
+    for (const span of spans) {
+      if (span.start < next) continue;
+      next = span.end;
       const original = stems.slice(span.start, span.end).join(' ');
-      clauses.push({
-        combineWith: 'OR',
-        queries: alternatives.map((alt) => stemsQuery(alt, alt.join(' ') === original ? 1 : SYNONYM_WEIGHT)),
-      });
-      alternatives.forEach((alt) => highlight.push({ kind: 'stems', stems: alt }));
-      i = span.end;
+      // The words as typed keep their own clauses; the alternatives join the span's first clause.
+      for (const alt of span.alternatives) {
+        if (alt.length === 0) continue;
+        highlight.push({ kind: 'stems', stems: alt });
+        if (alt.join(' ') === original) continue;
+        const terms = alt.length === 1 ? word(alt[0]!, weights.synonym) : pairs(alt, weights.synonym * (1 + weights.pair));
+        perWord[span.start]!.push(...terms);
+      }
     }
-    for (; i < stems.length; i++) clauses.push(termQuery(stems[i]!, known));
+    perWord.forEach((terms, i) => clauses.push(i + 1 < stems.length ? [...terms, ...pairs(stems.slice(i, i + 2), weights.pair)] : terms));
   };
 
   for (const clause of q.clauses) {
-    const simple = singleStem(clause);
     highlight.push(...clause.any);
+    const simple = singleStem(clause);
     if (simple !== null) {
       run.push(simple);
       raw.push(clause.any[0]!.text);
       continue;
     }
-    // A stop word ("children in care") is not searched and does not break a thesaurus span.
+    // A stop word ("children in care") is not searched and does not break a run.
     if (clause.any.length === 1 && clause.any[0]!.kind === 'word' && queryTerms(clause.any[0]!.text).length === 0) continue;
     flushRun();
-    const alternatives = clause.any
-      .map((u) => unitQuery(u, known))
-      .filter((x): x is Query => x !== null);
+    const terms: WeightedTerm[] = [];
+    for (const u of clause.any) {
+      if (u.kind === 'prefix') {
+        const p = normalizePrefix(u.text);
+        if (p === null) continue;
+        const ids = index.words.withPrefix(p, 5000).sort((a, b) => index.words.df(b) - index.words.df(a)).slice(0, MAX_PREFIX);
+        for (const id of ids) {
+          terms.push({ field: 'words', id, weight: weights.expansion });
+          highlight.push({ kind: 'stems', stems: [index.words.terms[id]!] });
+        }
+        continue;
+      }
+      terms.push(...sequence(queryTerms(u.text), 1));
+    }
     if (clause.any.some(isPhrase)) phrases.push(clause.any);
-    if (alternatives.length > 0) clauses.push(alternatives.length === 1 ? alternatives[0]! : { combineWith: 'OR', queries: alternatives });
+    if (terms.length > 0) clauses.push(terms);
   }
   flushRun();
   return { clauses, phrases, highlight };
 }
 
-/** A clause that is one plain word with a stem (not a stop word). */
+/** A clause that is one plain word with a stem (not a stop word, not hyphenated). */
 function singleStem(clause: Clause): string | null {
   if (clause.any.length !== 1 || clause.any[0]!.kind !== 'word') return null;
   const terms = queryTerms(clause.any[0]!.text);
   return terms.length === 1 && !/[\s-]/.test(clause.any[0]!.text) ? terms[0]! : null;
 }
 
+/** Only a quoted phrase is required; a hyphenated word typed plainly ("over-hopeful") scores like words typed together. */
 function isPhrase(u: Unit): boolean {
-  return u.kind === 'phrase' || (u.kind === 'word' && queryTerms(u.text).length > 1);
+  return u.kind === 'phrase' || u.kind === 'exact';
 }
 
-function termQuery(stem: string, known: (stem: string) => boolean): Query {
-  const fuzzy = known(stem) ? false : keywordSearchDefaults.fuzzy;
-  return { combineWith: 'OR', queries: [stem], processTerm: identity, tokenize: single, fuzzy } as Query;
+/** Index terms within the allowed edit distance of an unknown stem, closest then most frequent first. */
+function fuzzyTerms(words: InvertedIndex, stem: string): number[] {
+  const max = fuzzyFor(stem, 5);
+  if (max === 0) return [];
+  const found: Array<{ id: number; d: number }> = [];
+  words.terms.forEach((t, id) => {
+    if (Math.abs(t.length - stem.length) > max || /\s/.test(t)) return;
+    const d = editDistance(stem, t, max);
+    if (d <= max) found.push({ id, d });
+  });
+  return found
+    .sort((a, b) => a.d - b.d || words.df(b.id) - words.df(a.id))
+    .slice(0, MAX_FUZZY)
+    .map((f) => f.id);
 }
 
-function stemsQuery(stems: string[], weight = 1): Query {
-  const q = { combineWith: 'AND', queries: stems, processTerm: identity, tokenize: single, fuzzy: false } as Query & SearchOptions;
-  if (weight !== 1) q.boost = { text: weight, section: weight * (keywordSearchDefaults.boost?.section ?? 1) };
-  return q;
-}
-
-function unitQuery(u: Unit, known: (stem: string) => boolean): Query | null {
-  if (u.kind === 'prefix') {
-    const p = normalizePrefix(u.text);
-    return p ? ({ combineWith: 'OR', queries: [p], processTerm: identity, tokenize: single, prefix: true, fuzzy: false } as Query) : null;
+/** Optimal-string-alignment distance (a transposition is one edit), or max + 1 once above max. */
+export function editDistance(a: string, b: string, max: number): number {
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(n + 1);
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
   }
-  const stems = queryTerms(u.text);
-  if (stems.length === 0) return null;
-  return stems.length === 1 ? termQuery(stems[0]!, known) : stemsQuery(stems);
+  return prev[n]!;
 }
 
 export interface KeywordRunOptions {
-  /** Below this many AND hits, OR hits are appended. */
-  orFallbackBelow?: number;
-  /** Text of a chunk, for phrase verification and exclusions. */
+  /** Text of a chunk, for phrase verification. */
   textOf: (index: number) => string;
+  /** Best hits returned (the rest are only counted). */
+  k: number;
+  /** Rows that may be returned (filters); all when absent. */
+  allow?: (row: number) => boolean;
+  /** A factor per row (soft boosts such as a council named in the query); 1 when absent. */
+  boost?: (row: number) => number;
 }
 
-/** Per chunk: raw BM25 of the clause, the query terms it matched, the index terms that matched. */
-type ClauseHits = Map<number, { raw: number; queryTerms: string[]; terms: string[] }>;
+export interface KeywordResult {
+  /** Best allowed hits first, at most k. */
+  hits: KeywordHit[];
+  /** Best hits whatever the filters, at most k (facet counts). */
+  unfiltered: Scored[];
+  /** Allowed chunks that match. */
+  total: number;
+}
+
+/** Per index size: score and clause-count buffers reused across queries (search is synchronous). */
+const scratch = new WeakMap<KeywordIndex, { scores: Float32Array; clauses: Uint16Array; stamp: Int32Array }>();
 
 /**
- * Per keyword index: the hits of recent clauses (a word, a thesaurus group), reused across
- * queries, least recently used dropped first. Bounded by the number of hits held, so memory stays
- * flat under load (a common word has thousands of hits, a rare one a few).
+ * Score every chunk that has any query term (BM25 summed over the plan's weighted terms), drop
+ * excluded chunks and those without the required phrases, and return the best k.
  */
-const clauseCache = new WeakMap<MiniSearch, { entries: Map<string, ClauseHits>; hits: number }>();
-const CLAUSE_CACHE_HITS = 200_000;
-/** A clause found in more than this share of chunks does not bring chunks into the OR fallback. */
-const COMMON_SHARE = 0.3;
-
-function clauseHits(ms: MiniSearch, clause: Query, base: SearchOptions): ClauseHits {
-  let cache = clauseCache.get(ms);
-  if (!cache) {
-    cache = { entries: new Map(), hits: 0 };
-    clauseCache.set(ms, cache);
+export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit[], options: KeywordRunOptions, bm25: Bm25Params = LUCENE_BM25): KeywordResult {
+  if (plan.clauses.length === 0) return { hits: [], unfiltered: [], total: 0 };
+  let buf = scratch.get(index);
+  if (!buf) {
+    buf = { scores: new Float32Array(index.size), clauses: new Uint16Array(index.size), stamp: new Int32Array(index.size).fill(-1) };
+    scratch.set(index, buf);
   }
-  const key = JSON.stringify(clause, (_k, v: unknown) => (typeof v === 'function' ? `fn:${String(v.name)}` : v));
-  let hits = cache.entries.get(key);
-  if (hits) {
-    cache.entries.delete(key); // keep recently used entries last
-  } else {
-    hits = new Map();
-    // MiniSearch multiplies a score by the number of query terms matched; undo it here and
-    // apply it once over the whole query when clauses are combined.
-    for (const r of ms.search(clause, base)) hits.set(r.id as number, { raw: r.score / (r.queryTerms.length || 1), queryTerms: r.queryTerms, terms: r.terms });
-    cache.hits += hits.size;
-    for (const [oldKey, old] of cache.entries) {
-      if (cache.hits <= CLAUSE_CACHE_HITS) break;
-      cache.entries.delete(oldKey);
-      cache.hits -= old.size;
+  const { scores, clauses, stamp } = buf;
+  const touched: number[] = [];
+  plan.clauses.forEach((terms, c) => {
+    for (const t of terms) {
+      const inv = index[t.field];
+      inv.forEachPosting(t.id, (d) => {
+        if (stamp[d] === c) return;
+        if (stamp[d] === -1) touched.push(d);
+        stamp[d] = c;
+        clauses[d]!++;
+      });
+      inv.accumulate(t.id, t.weight, scores, bm25);
     }
-  }
-  cache.entries.set(key, hits);
-  return hits;
-}
-
-/**
- * Run the plan: AND hits first, then (if few) OR hits; phrases verified, exclusions applied.
- * Clauses are searched one by one (and cached) and combined here: AND sums the clause scores of
- * chunks that have every clause; OR sums what each chunk has, times the number of clauses it
- * matched (as MiniSearch does), so chunks with more of the query rank higher.
- */
-export function runKeyword(ms: MiniSearch, plan: KeywordPlan, exclude: Unit[], options: KeywordRunOptions): KeywordHit[] {
-  if (plan.clauses.length === 0) return [];
-  const base: SearchOptions = { ...keywordSearchDefaults, fuzzy: false, prefix: false };
-  const phraseMatchers = plan.phrases.map(anyOf);
-  const excluded = excludedIds(ms, exclude, options.textOf);
-  const accept = (id: number): boolean => {
-    if (excluded.has(id)) return false;
-    if (phraseMatchers.length === 0) return true;
-    const toks = tokensOf(options.textOf(id));
-    return phraseMatchers.every((m) => m(toks));
+  });
+  const excluded = excludedIds(index, exclude, options.textOf);
+  const required = plan.phrases.map((units) => ({ rows: phraseRows(index, units), matches: anyOf(units) }));
+  const accept = (d: number): boolean => {
+    if (excluded.has(d)) return false;
+    if (required.length === 0) return true;
+    if (!required.every((r) => r.rows.has(d))) return false;
+    const toks = tokensOf(options.textOf(d));
+    return required.every((r) => r.matches(toks));
   };
-  const perClause = plan.clauses.map((c) => clauseHits(ms, c, base));
-  const smallest = perClause.reduce((a, b) => (b.size < a.size ? b : a));
-  const hits: KeywordHit[] = [];
-  for (const id of smallest.keys()) {
-    const combined = combine(perClause, id, true);
-    if (combined && accept(id)) hits.push({ index: id, ...combined, all: true });
+  const all = plan.clauses.length;
+  const best = new TopK(options.k);
+  const unfiltered = new TopK(options.k);
+  let total = 0;
+  for (const d of touched) {
+    if (!accept(d)) continue;
+    const score = options.boost ? scores[d]! * options.boost(d) : scores[d]!;
+    unfiltered.offer(d, score);
+    if (options.allow && !options.allow(d)) continue;
+    total++;
+    best.offer(d, score);
   }
-  hits.sort(byScore);
-  const threshold = options.orFallbackBelow ?? 100;
-  if (hits.length < threshold && plan.clauses.length > 1 && phraseMatchers.length === 0) {
-    const seen = new Set(hits.map((h) => h.index));
-    const topAnd = hits.length > 0 ? hits[hits.length - 1]!.score : Infinity;
-    // Candidates come from the selective clauses: a chunk that has only a word found in most
-    // chunks ("children") says nothing about the query.
-    const selective = perClause.filter((c) => c.size < ms.documentCount * COMMON_SHARE);
-    const sources = selective.length > 0 ? selective : perClause;
-    const partial: KeywordHit[] = [];
-    const done = new Set<number>(seen);
-    for (const source of sources) {
-      for (const id of source.keys()) {
-        if (done.has(id)) continue;
-        done.add(id);
-        const combined = combine(perClause, id, false)!;
-        // OR-only hits rank after every AND hit.
-        if (accept(id)) partial.push({ index: id, score: Math.min(combined.score, topAnd * 0.999), terms: combined.terms, all: false });
-      }
-    }
-    hits.push(...partial.sort(byScore));
+  const hits = best.result().map((h) => ({ ...h, all: clauses[h.index] === all }));
+  for (const d of touched) {
+    scores[d] = 0;
+    clauses[d] = 0;
+    stamp[d] = -1;
   }
-  return hits;
+  return { hits, unfiltered: unfiltered.result(), total };
 }
 
-/** Sum of the clauses' raw scores times the number of distinct query terms matched (MiniSearch's rule). */
-function combine(perClause: ClauseHits[], id: number, requireAll: boolean): { score: number; terms: string[] } | null {
-  let raw = 0;
-  const queryTerms = new Set<string>();
-  const terms: string[] = [];
-  for (const c of perClause) {
-    const h = c.get(id);
-    if (!h) {
-      if (requireAll) return null;
-      continue;
-    }
-    raw += h.raw;
-    h.queryTerms.forEach((t) => queryTerms.add(t));
-    terms.push(...h.terms);
+/**
+ * Chunks that may hold one of the phrase units (the text matcher decides): those with every word
+ * and every adjacent pair of it, taken from the rarest of these lists. A phrase's last word may
+ * run on ("outline" -> "outlines"), so for it every term starting with its stem counts.
+ */
+function phraseRows(index: KeywordIndex, units: Unit[]): Set<number> {
+  const out = new Set<number>();
+  for (const u of units) {
+    if (u.kind === 'prefix') continue;
+    const words = wordsOf(u.text);
+    const stems = queryTerms(u.text);
+    if (stems.length === 0) continue;
+    const runsOn = u.kind === 'phrase' && normalizeTerm(words[words.length - 1]!) !== null;
+    // Each source is a union of posting lists; a chunk of the phrase is in every source.
+    const sources: Array<Array<{ inv: InvertedIndex; id: number }>> = stems.map((s, i) =>
+      runsOn && i === stems.length - 1
+        ? index.words.withPrefix(s, 5000).map((id) => ({ inv: index.words, id }))
+        : [{ inv: index.words, id: index.words.termId(s) }],
+    );
+    stems.slice(1).forEach((s, i) => {
+      const pair = pairTerm(stems[i]!, s);
+      sources.push(
+        runsOn && i === stems.length - 2
+          ? index.pairs.withPrefix(pair, 5000).map((id) => ({ inv: index.pairs, id }))
+          : [{ inv: index.pairs, id: index.pairs.termId(pair) }],
+      );
+    });
+    const size = (src: Array<{ inv: InvertedIndex; id: number }>): number => src.reduce((n, l) => n + l.inv.df(l.id), 0);
+    if (sources.some((src) => size(src) === 0)) continue;
+    const rarest = sources.reduce((a, b) => (size(b) < size(a) ? b : a));
+    for (const l of rarest) l.inv.forEachPosting(l.id, (d) => out.add(d));
   }
-  return { score: raw * (queryTerms.size || 1), terms };
-}
-
-function byScore(a: KeywordHit, b: KeywordHit): number {
-  return b.score - a.score || a.index - b.index;
+  return out;
 }
 
 /** A test that one of the units occurs in the tokens. */
@@ -251,16 +327,24 @@ export function anyOf(units: Unit[]): (toks: ReturnType<typeof tokensOf>) => boo
 }
 
 /** Chunks that contain any excluded word or phrase. */
-export function excludedIds(ms: MiniSearch, exclude: Unit[], textOf: (index: number) => string): Set<number> {
+export function excludedIds(index: KeywordIndex, exclude: Unit[], textOf: (index: number) => string): Set<number> {
   const out = new Set<number>();
   for (const u of exclude) {
-    const q = unitQuery(u, () => true);
-    if (!q) continue;
-    const m = compile(u);
-    for (const r of ms.search(q, { ...keywordSearchDefaults, fuzzy: false })) {
-      const id = r.id as number;
-      if (u.kind !== 'phrase' || (m && m(tokensOf(textOf(id))).length > 0)) out.add(id);
+    const stems = u.kind === 'prefix' ? [] : queryTerms(u.text);
+    if (u.kind === 'prefix') {
+      const p = normalizePrefix(u.text);
+      if (p) for (const id of index.words.withPrefix(p, 5000)) index.words.forEachPosting(id, (d) => out.add(d));
+      continue;
     }
+    if (stems.length === 0) continue;
+    // Candidates: chunks with the rarest word; a phrase is then checked against the text.
+    const ids = stems.map((s) => index.words.termId(s));
+    if (ids.some((id) => id < 0)) continue;
+    const rarest = ids.reduce((a, b) => (index.words.df(b) < index.words.df(a) ? b : a));
+    const m = stems.length > 1 ? compile(u) : null;
+    index.words.forEachPosting(rarest, (d) => {
+      if (!m || m(tokensOf(textOf(d))).length > 0) out.add(d);
+    });
   }
   return out;
 }

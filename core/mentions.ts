@@ -14,7 +14,7 @@ import { docPredicate } from './filters.ts';
 import { emptyFilters, hasTerms, mergeFilters, parseQuery, type Filters, type ParsedQuery, type Unit } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
-import { compile, literalHint, mergeSpans, tokensOf, type CompiledMatcher, type Span } from './text-match.ts';
+import { compile, literalHint, mergeSpans, tokensOf, wordsOf, type CompiledMatcher, type Span } from './text-match.ts';
 import type { Paragraph, ProcessedDoc } from './types.ts';
 
 export interface MentionsRequest {
@@ -37,14 +37,18 @@ interface Compiled {
   exclude: CompiledMatcher[];
 }
 
-type MentionUnit = Unit | { kind: 'loose'; text: string };
-
-/** Runs of plain single words become one expression: "staying put" counts the two words together. */
-function mentionClauses(q: ParsedQuery): MentionUnit[][] {
-  const out: MentionUnit[][] = [];
+/**
+ * Runs of plain single words become one expression counted as a phrase: "staying put" counts the
+ * two words together, as "staying put" in quotes does (core/text-match.ts: in order, the last word
+ * with any ending); one plain word counts every form of it (by stem).
+ */
+function mentionClauses(q: ParsedQuery): Unit[][] {
+  const out: Unit[][] = [];
   let run: string[] = [];
   const flush = (): void => {
-    if (run.length > 0) out.push([{ kind: 'loose', text: run.join(' ') }]);
+    const text = run.join(' ');
+    if (wordsOf(text).length > 1) out.push([{ kind: 'phrase', text }]);
+    else if (text) out.push([{ kind: 'word', text }]);
     run = [];
   };
   for (const c of q.clauses) {
@@ -60,7 +64,7 @@ function mentionClauses(q: ParsedQuery): MentionUnit[][] {
 }
 
 function compileQuery(q: ParsedQuery): Compiled {
-  const compileAll = (units: MentionUnit[]) => units.map(compile).filter((m): m is CompiledMatcher => m !== null);
+  const compileAll = (units: Unit[]) => units.map(compile).filter((m): m is CompiledMatcher => m !== null);
   return {
     clauses: mentionClauses(q).map((any) => ({ matchers: compileAll(any), hints: any.map(literalHint) })).filter((c) => c.matchers.length > 0),
     exclude: compileAll(q.exclude),

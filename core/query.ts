@@ -1,7 +1,10 @@
 /**
  * The query language:
  *   plain words           ranked; every word helps (documents with all of them rank first)
- *   "exact phrase"        must appear as written (case, spacing and hyphens folded)
+ *   "a phrase"            must appear: its words in order, the last one with any ending
+ *                         ("return home interview" finds "return home interviews"; case, spacing,
+ *                         hyphens and line breaks folded)
+ *   exact:"a phrase"      must appear as written, no endings
  *   a OR b                either side ("staying put" OR "staying close")
  *   -word, -"a phrase"    exclude
  *   prefix*               words starting with prefix (at least 3 letters)
@@ -16,6 +19,7 @@ import { REPORT_TYPES, type ReportType } from './types.ts';
 export type Unit =
   | { kind: 'word'; text: string }
   | { kind: 'phrase'; text: string }
+  | { kind: 'exact'; text: string }
   | { kind: 'prefix'; text: string };
 
 /** A clause matches when any of its alternatives match (alternatives come from OR). */
@@ -50,15 +54,16 @@ interface Token {
 export function parseQuery(raw: string): ParsedQuery {
   const filters = emptyFilters();
   const tokens: Array<Token | 'OR'> = [];
-  const re = /(-?)"([^"]*)("|$)|(\S+)/g;
+  const re = /(-?)((?:exact:)?)"([^"]*)("|$)|(\S+)/gi;
   let m: RegExpExecArray | null;
   while ((m = re.exec(raw)) !== null) {
-    if (m[2] !== undefined && (m[0].startsWith('"') || m[0].startsWith('-"'))) {
-      const text = clean(m[2]);
-      if (text) tokens.push({ unit: { kind: isSingleWord(text) ? 'word' : 'phrase', text }, negated: m[1] === '-' });
+    if (m[3] !== undefined) {
+      const text = clean(m[3]);
+      const exact = m[2] !== '';
+      if (text) tokens.push({ unit: { kind: isSingleWord(text) && !exact ? 'word' : exact ? 'exact' : 'phrase', text }, negated: m[1] === '-' });
       continue;
     }
-    const word = m[4] ?? '';
+    const word = m[5] ?? '';
     if (word === 'OR' || word === '|') {
       tokens.push('OR');
       continue;

@@ -2,9 +2,8 @@
  * The loaded, searchable index: documents, a flat chunk table in vector order, the vectors and
  * the keyword index. Built from decoded index data (core/index-file.ts); no I/O here.
  */
-import MiniSearch from 'minisearch';
 import type { IndexData, IndexManifest } from './index-file.ts';
-import { keywordIndexOptions } from './keyword-options.ts';
+import { KeywordIndex } from './keyword-index.ts';
 import type { Chunk, ProcessedDoc } from './types.ts';
 
 export interface SearchIndex {
@@ -18,9 +17,7 @@ export interface SearchIndex {
   chunkById: Map<string, number>;
   vectors: Float32Array;
   dim: number;
-  keyword: MiniSearch;
-  /** Whether a (stemmed) term occurs anywhere in the keyword index. */
-  hasTerm(term: string): boolean;
+  keyword: KeywordIndex;
 }
 
 export function openSearchIndex(manifest: IndexManifest, data: IndexData): SearchIndex {
@@ -32,12 +29,7 @@ export function openSearchIndex(manifest: IndexManifest, data: IndexData): Searc
       chunkDocList.push(i);
     }
   });
-  const keyword = MiniSearch.loadJSON(data.keywordJson, keywordIndexOptions());
-  // MiniSearch keeps its term tree private; use it when present to skip needless fuzzy lookups.
-  const tree = (keyword as unknown as { _index?: { has(term: string): boolean } })._index;
-  const hasTerm = tree && typeof tree.has === 'function'
-    ? (term: string) => tree.has(term)
-    : () => false;
+  const keyword = KeywordIndex.decode(data.keyword);
   return {
     manifest,
     docs: data.docs,
@@ -48,6 +40,5 @@ export function openSearchIndex(manifest: IndexManifest, data: IndexData): Searc
     vectors: data.vectors,
     dim: manifest.embedder.dim,
     keyword,
-    hasTerm,
   };
 }

@@ -10,14 +10,15 @@ import type { ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import { duplicateGroups } from './duplicates.ts';
 import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
-import { docPredicate, facetCounts } from './filters.ts';
+import { councilKey, councilKeys, docPredicate, facetCounts } from './filters.ts';
+import { councilNames, understand, type Understood } from './understand.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
-import { excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan } from './keyword-search.ts';
+import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordWeights } from './keyword-search.ts';
 import { emptyFilters, hasTerms, mergeFilters, parseQuery, semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import { sentenceSpans } from './sentences.ts';
-import { findAll, type Matchable } from './text-match.ts';
+import { findAll } from './text-match.ts';
 import { dotRow, scoreAll, topK } from './vectors.ts';
 
 /** Meaning-only results per page whose snippet centres on the sentence nearest the query (each costs a model call per sentence). */
@@ -43,9 +44,25 @@ export interface SearchTuning {
   hybridKeywordK: number;
   /** Use the thesaurus in keyword and hybrid modes. */
   thesaurus: boolean;
+  keyword: KeywordWeights;
+  /** Score factor for a report of a council named in the query (a soft boost, never a filter). */
+  councilBoost: number;
+  /** Score factor for a report of a year written in the query. */
+  yearBoost: number;
 }
 
-export const DEFAULT_TUNING: SearchTuning = { fusion: DEFAULT_FUSION, semanticK: 100, hybridKeywordK: 300, thesaurus: true };
+export const DEFAULT_TUNING: SearchTuning = {
+  fusion: DEFAULT_FUSION,
+  semanticK: 100,
+  hybridKeywordK: 300,
+  thesaurus: true,
+  keyword: DEFAULT_KEYWORD_WEIGHTS,
+  councilBoost: 1.5,
+  yearBoost: 1,
+};
+
+/** Candidates ranked per query (more only when a page asks for them). */
+const CANDIDATES = 1000;
 
 interface Ranked extends Fused {}
 
@@ -55,11 +72,14 @@ interface Collapsed extends Ranked {
 }
 
 interface RankedList {
+  /** Allowed candidates, best first. */
   list: Ranked[];
+  /** Every allowed match (the list may hold fewer). */
+  total: number;
+  /** The best candidates whatever the filters (facet counts). */
+  facetRows: number[];
   plan: KeywordPlan;
   queryVector: Float32Array | null;
-  /** Matched index terms of each keyword hit (for highlighting fuzzy and prefix matches). */
-  terms: Map<number, string[]>;
 }
 
 export class SearchEngine {
@@ -67,12 +87,32 @@ export class SearchEngine {
   readonly embedder: Embedder | null;
   readonly tuning: SearchTuning;
   private readonly groups: Int32Array;
+  private readonly councils: ReturnType<typeof councilNames>;
 
   constructor(index: SearchIndex, embedder: Embedder | null, tuning: Partial<SearchTuning> = {}) {
     this.index = index;
     this.embedder = embedder;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.groups = duplicateGroups(index.docs);
+    this.councils = councilNames(index.docs.flatMap((d) => (d.meta.council ? [d.meta.council] : [])));
+  }
+
+  /** Councils and years the free text names that the filters do not already fix, and a score factor per document for them. */
+  private understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null } {
+    const read = understand(parsed, this.councils);
+    const understood: Understood = {
+      councils: filters.council.length > 0 ? [] : read.councils,
+      years: filters.from !== null || filters.to !== null ? [] : read.years,
+    };
+    const { councilBoost, yearBoost } = this.tuning;
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null };
+    const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
+    const docBoost = new Float32Array(this.index.docs.length).fill(1);
+    this.index.docs.forEach((d, i) => {
+      if (d.meta.council && keys.has(councilKey(d.meta.council))) docBoost[i]! *= councilBoost;
+      if (d.meta.year !== null && understood.years.includes(d.meta.year)) docBoost[i]! *= yearBoost;
+    });
+    return { understood, docBoost };
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
@@ -91,57 +131,71 @@ export class SearchEngine {
     const { index } = this;
     const allowDoc = docPredicate(filters);
     const allowed = index.docs.map((d) => allowDoc(d.meta));
-    const ranked = await this.rank(parsed, mode, (row) => allowed[index.chunkDoc[row]!]!);
-    const visible = ranked.list.filter((r) => allowed[index.chunkDoc[r.index]!]);
-    const { page, total } = this.collapse(visible, offset, limit);
+    const want = Math.max(CANDIDATES, offset + limit + 100);
+    const { understood, docBoost } = this.understood(parsed, filters);
+    const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
+    const ranked = await this.rank(parsed, mode, (row) => allowed[index.chunkDoc[row]!]!, want, boost);
+    const { page } = this.collapse(ranked.list, offset, limit);
     const results = await this.toResults(page, parsed, ranked);
-    // Facets count candidates per document, then per value.
+    // Facets count the best candidates (whatever the filters) per document, then per value.
     const perDoc = new Int32Array(index.docs.length);
-    for (const r of ranked.list) perDoc[index.chunkDoc[r.index]!]!++;
+    for (const r of ranked.facetRows) perDoc[index.chunkDoc[r]!]!++;
     const candidates = index.docs.flatMap((d, i) => (perDoc[i]! > 0 ? [{ meta: d.meta, count: perDoc[i]! }] : []));
     return {
       query: req.q,
       mode,
-      total,
+      total: ranked.total,
       tookMs: Math.round((performance.now() - t0) * 10) / 10,
       embedder: index.manifest.embedder,
       results,
       facets: facetCounts(candidates, filters),
+      understood,
     };
   }
 
   /**
-   * Rank every candidate of the mode. Keyword hits are not filtered here (the caller filters, so
-   * facets can count the other values); semantic neighbours are sought among allowed rows only.
+   * Rank the allowed candidates of the mode, best first (at most `want`); count every match; and
+   * keep the best rows whatever the filters, for facet counts.
    */
-  private async rank(parsed: ParsedQuery, mode: SearchMode, allowRow: (row: number) => boolean): Promise<RankedList> {
+  private async rank(
+    parsed: ParsedQuery,
+    mode: SearchMode,
+    allowRow: (row: number) => boolean,
+    want: number,
+    boost: ((row: number) => number) | undefined,
+  ): Promise<RankedList> {
     const { index, tuning } = this;
-    const plan = planKeywordQuery(parsed, index.hasTerm, tuning.thesaurus && mode !== 'semantic');
+    const plan = planKeywordQuery(parsed, index.keyword, tuning.thesaurus && mode !== 'semantic', tuning.keyword);
     const textOf = (i: number): string => index.chunks[i]!.text;
     // Phrases bind every mode: their keyword hits (phrase-checked) are the only rows meaning may add.
     const needsKeyword = mode !== 'semantic' || plan.phrases.length > 0;
-    const keyword = needsKeyword ? runKeyword(index.keyword, plan, parsed.exclude, { textOf }) : [];
-    const terms = new Map(keyword.map((h) => [h.index, h.terms]));
+    const keyword = needsKeyword
+      ? runKeyword(index.keyword, plan, parsed.exclude, { textOf, k: want, allow: allowRow, boost }, tuning.keyword.bm25)
+      : { hits: [], unfiltered: [], total: 0 };
+    const facetRows = keyword.unfiltered.map((h) => h.index);
     if (mode === 'keyword') {
-      return { list: keyword.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), plan, queryVector: null, terms };
+      return { list: keyword.hits.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), total: keyword.total, facetRows, plan, queryVector: null };
     }
     const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
     const scores = scoreAll(index.vectors, queryVector);
-    const gate = this.semanticGate(parsed, plan, keyword);
+    if (boost) for (let r = 0; r < scores.length; r++) scores[r]! *= boost(r);
+    const gate = this.semanticGate(parsed, plan, keyword.hits);
     const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);
     if (mode === 'semantic') {
-      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), plan, queryVector, terms: new Map() };
+      const rows = semantic.map((h) => h.index);
+      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), total: semantic.length, facetRows: rows, plan, queryVector };
     }
-    const fused = fuse(keyword.slice(0, tuning.hybridKeywordK), semantic, (i) => scores[i]!, tuning.fusion);
-    // Keyword hits beyond the fused head keep their BM25 order after it, so the total stays exhaustive.
-    const tail = keyword.slice(tuning.hybridKeywordK).map((h) => ({ index: h.index, score: 0, keyword: true, semantic: false }));
-    return { list: [...fused, ...tail], plan, queryVector, terms };
+    const fused = fuse(keyword.hits.slice(0, tuning.hybridKeywordK), semantic, (i) => scores[i]!, tuning.fusion);
+    // Keyword hits beyond the fused head keep their BM25 order after it.
+    const tail = keyword.hits.slice(tuning.hybridKeywordK).map((h) => ({ index: h.index, score: 0, keyword: true, semantic: false }));
+    const semanticOnly = fused.filter((f) => !f.keyword).length;
+    return { list: [...fused, ...tail], total: keyword.total + semanticOnly, facetRows: [...facetRows, ...semantic.map((h) => h.index)], plan, queryVector };
   }
 
   /** Semantic hits must still honour phrases and exclusions. */
   private semanticGate(parsed: ParsedQuery, plan: KeywordPlan, keyword: KeywordHit[]): ((row: number) => boolean) | undefined {
     if (plan.phrases.length > 0) {
-      const rows = new Set(keyword.filter((h) => h.all).map((h) => h.index));
+      const rows = new Set(keyword.map((h) => h.index));
       return (row) => rows.has(row);
     }
     if (parsed.exclude.length === 0) return undefined;
@@ -181,14 +235,11 @@ export class SearchEngine {
   ): Promise<ResultItem[]> {
     const { index } = this;
     const { plan, queryVector } = ranked;
+    // The plan lists what to mark: words, phrases, thesaurus alternatives (whole), typo and prefix expansions.
     const highlight = plan.highlight.length > 0 ? plan.highlight : parsed.clauses.flatMap((c) => c.any);
-    // Terms MiniSearch matched that the query did not spell out (typo and prefix expansions) are
-    // marked too; words of multi-word synonyms are marked only where the whole synonym occurs.
-    const planned = new Set(plan.highlight.flatMap((u) => (u.kind === 'stems' ? u.stems : [])));
     const items = page.map((r) => {
       const chunk = index.chunks[r.index]!;
-      const matched: Matchable[] = (ranked.terms.get(r.index) ?? []).filter((t) => !planned.has(t)).map((t) => ({ kind: 'stems', stems: [t] }));
-      return { r, chunk, spans: findAll(chunk.text, [...highlight, ...matched]) };
+      return { r, chunk, spans: findAll(chunk.text, highlight) };
     });
     // Only the first few meaning-only hits get a sentence embedding pass: it costs a model call.
     const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);

@@ -3,15 +3,20 @@
  * (MiniSearch has no phrase search), every-mention counts and snippet highlighting, so what is
  * counted is exactly what is highlighted.
  *   word    matches any word with the same stem ("fostering" ~ "foster", "fosters")
- *   phrase  matches the same words in order, case-insensitive, across spaces, hyphens and line breaks
+ *   phrase  the words in order, case-insensitive, with only spaces, hyphens or line breaks between
+ *           them ("edge of care", "edge-of-care", and "life-long" for "lifelong" and back); the
+ *           last word may carry an ending, as plurals do
+ *           ("return home interview" finds "return home interviews", "young carer" finds "young
+ *           carers"); the others must be as typed ("private fostering" does not find "privately
+ *           fostered")
+ *   exact   as phrase, but the last word too must be as typed
  *   prefix  matches words starting with it
  *   stems   a sequence of stems in order (thesaurus alternatives)
- *   loose   words in order, each by stem ("care leaver" ~ "care leavers"); stop words literally
  */
 import { normalizeTerm } from './keyword-options.ts';
 import type { Unit } from './query.ts';
 
-export type Matchable = Unit | { kind: 'stems'; stems: string[] } | { kind: 'loose'; text: string };
+export type Matchable = Unit | { kind: 'stems'; stems: string[] };
 
 export interface Span {
   start: number;
@@ -22,7 +27,14 @@ interface Tok {
   start: number;
   end: number;
   lower: string;
+  /** Only spaces, hyphens or line breaks (or nothing) stand between this word and the one before. */
+  joined: boolean;
+  /** A hyphen joins this word to the one before ("life-long", or "life-" at a line end). */
+  hyphened: boolean;
 }
+
+/** What may stand between the words of a phrase: white space and hyphens (soft, non-breaking). */
+const JOINER = /^[\s\-\u2010\u2011\u00ad]*$/;
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const stemCache = new Map<string, string | null>();
@@ -42,7 +54,13 @@ export function tokensOf(text: string): Tok[] {
   const out: Tok[] = [];
   WORD.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = WORD.exec(text)) !== null) out.push({ start: m.index, end: m.index + m[0].length, lower: m[0].toLowerCase().replace(/’/g, "'") });
+  let last = 0;
+  while ((m = WORD.exec(text)) !== null) {
+    const gap = text.slice(last, m.index);
+    const joined = JOINER.test(gap);
+    out.push({ start: m.index, end: m.index + m[0].length, lower: m[0].toLowerCase().replace(/’/g, "'"), joined, hyphened: joined && /[-\u2010\u2011\u00ad]/.test(gap) });
+    last = m.index + m[0].length;
+  }
   return out;
 }
 
@@ -62,10 +80,6 @@ export function compile(unit: Matchable): CompiledMatcher | null {
   }
   const words = wordsOf(unit.text);
   if (words.length === 0) return null;
-  if (unit.kind === 'loose') {
-    const stems = words.map(stemOf);
-    return (toks) => sequence(toks, words.length, (t, i) => (stems[i] === null ? t.lower === words[i] : stemOf(t.lower) === stems[i]));
-  }
   if (unit.kind === 'prefix') {
     const p = words[0]!;
     return (toks) => toks.filter((t) => t.lower.startsWith(p)).map(span);
@@ -76,7 +90,39 @@ export function compile(unit: Matchable): CompiledMatcher | null {
     if (stem === null) return null;
     return (toks) => toks.filter((t) => t.lower === words[0] || stemOf(t.lower) === stem).map(span);
   }
-  return (toks) => sequence(toks, words.length, (t, i) => t.lower === words[i]);
+  // phrase and exact: the typed words' letters, read across words joined only by spaces and
+  // hyphens; a typed word may be split by a hyphen in the text ("lifelong" finds "life-long") and
+  // typed words may be joined in it; a phrase may end inside a word.
+  const target = words.join('');
+  const bounds = new Set(words.map((_, i) => words.slice(0, i).join('').length));
+  const runOn = unit.kind === 'phrase';
+  return (toks) => {
+    const out: Span[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const end = matchFrom(toks, i, target, bounds, runOn);
+      if (end < 0) continue;
+      out.push({ start: toks[i]!.start, end: toks[end]!.end });
+      i = end;
+    }
+    return out;
+  };
+}
+
+/** Index of the last token of a match of `target` starting at token i, or -1. */
+function matchFrom(toks: Tok[], i: number, target: string, bounds: Set<number>, runOn: boolean): number {
+  let at = 0;
+  for (let j = i; j < toks.length; j++) {
+    const t = toks[j]!;
+    if (j > i && !(bounds.has(at) ? t.joined : t.hyphened)) return -1;
+    const rest = target.length - at;
+    if (t.lower.length >= rest) {
+      if (!t.lower.startsWith(target.slice(at))) return -1;
+      return runOn || t.lower.length === rest ? j : -1;
+    }
+    if (!target.startsWith(t.lower, at)) return -1;
+    at += t.lower.length;
+  }
+  return -1;
 }
 
 function sequence(toks: Tok[], n: number, eq: (t: Tok, i: number) => boolean): Span[] {
@@ -119,14 +165,16 @@ export function mergeSpans(spans: Span[]): Span[] {
 }
 
 /** A literal first word that any occurrence of the unit must contain (lower case), for cheap pre-checks. */
-export function literalHint(unit: Unit | { kind: 'loose'; text: string }): string | null {
+export function literalHint(unit: Unit): string | null {
   const words = wordsOf(unit.text);
   if (words.length === 0) return null;
-  if (unit.kind !== 'phrase' && unit.kind !== 'prefix') {
+  if (unit.kind === 'word') {
     // Stems: the first letters of the longest word are always there.
     const w = words.reduce((a, b) => (stemOf(b) !== null && b.length > a.length ? b : a), words[0]!);
     // Stemming changes only the end of a word: the first letters are always there.
     return w.length > 4 ? w.slice(0, Math.max(3, Math.min(w.length - 3, 6))) : w.slice(0, 3);
   }
+  // A phrase's words may be split by hyphens in the text: its first letters are always there.
+  if (unit.kind === 'phrase' || unit.kind === 'exact') return words[0]!.slice(0, 3);
   return words.reduce((a, b) => (b.length > a.length ? b : a));
 }

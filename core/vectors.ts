@@ -22,10 +22,9 @@ export function dotRow(m: Float32Array, row: number, q: Float32Array): number {
   return s0 + s1 + s2 + s3;
 }
 
-export interface Scored {
-  index: number;
-  score: number;
-}
+import { TopK, type Scored } from './top-k.ts';
+
+export type { Scored };
 
 /** Cosine of q with every row of m (all vectors unit length). */
 export function scoreAll(m: Float32Array, q: Float32Array): Float32Array {
@@ -40,19 +39,13 @@ export function scoreAll(m: Float32Array, q: Float32Array): Float32Array {
  * Keeps a small sorted buffer instead of sorting every score.
  */
 export function topK(scores: Float32Array, k: number, allow?: (row: number) => boolean): Scored[] {
-  const best: Scored[] = [];
-  let floor = -Infinity;
+  const top = new TopK(k);
   for (let r = 0; r < scores.length; r++) {
     const s = scores[r]!;
-    if (best.length >= k && s <= floor) continue;
-    if (allow && !allow(r)) continue;
-    let i = best.length;
-    while (i > 0 && best[i - 1]!.score < s) i--;
-    best.splice(i, 0, { index: r, score: s });
-    if (best.length > k) best.pop();
-    floor = best.length >= k ? best[best.length - 1]!.score : -Infinity;
+    if (s <= top.floor || (allow && !allow(r))) continue;
+    top.offer(r, s);
   }
-  return best;
+  return top.result();
 }
 
 /** Scale to unit length in place; returns the same array. */

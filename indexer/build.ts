@@ -5,13 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import MiniSearch from 'minisearch';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import {
-  MANIFEST_FILE, decodeIndex, encodeIndex, parseManifest, sha256, verifyIndex, type FileRecord, type IndexData, type IndexManifest,
+  INDEX_FORMAT_VERSION, MANIFEST_FILE, REUSABLE_FORMAT_VERSIONS, decodeIndex, encodeIndex, parseManifest, sha256, verifyIndex,
+  type FileRecord, type IndexData, type IndexManifest,
 } from '../core/index-file.ts';
-import { keywordIndexOptions } from '../core/keyword-options.ts';
+import { KeywordIndex } from '../core/keyword-index.ts';
 import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { loadCatalog, type CatalogEntry } from './catalog.ts';
@@ -95,7 +95,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   stages.scan = seconds(t0);
   const unchanged = walk.files.length - todo.length - Object.values(files).filter((f) => f.hash === '').length;
 
-  if (reusable && todo.length === 0 && removed === 0 && previous) {
+  if (reusable && todo.length === 0 && removed === 0 && previous && previous.format === INDEX_FORMAT_VERSION) {
     log(`index: up to date (${previous.counts.documents} documents, ${previous.counts.chunks} chunks), nothing to do`);
     return {
       noop: true, documents: previous.counts.documents, chunks: previous.counts.chunks, pages: previous.counts.pages,
@@ -198,7 +198,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     ...walk.skipped,
     ...Object.entries(files).filter(([, r]) => r.skipped).map(([file, r]) => ({ file, reason: r.skipped! })),
   ];
-  const data: IndexData = { docs, vectors, keywordJson: JSON.stringify(keyword) };
+  const data: IndexData = { docs, vectors, keyword };
   const builtAt = new Date().toISOString();
   const encoded = encodeIndex(data, { buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION });
   await writeIndex(options.indexDir, encoded);
@@ -234,17 +234,9 @@ function textKey(chunk: Chunk): string {
   return sha256(embeddingText(chunk));
 }
 
-/** MiniSearch over every chunk; ids are chunk ordinals in corpus order (the vector order). */
-export function buildKeywordIndex(docs: ProcessedDoc[]): MiniSearch {
-  const ms = new MiniSearch(keywordIndexOptions());
-  let id = 0;
-  for (const doc of docs) {
-    for (const chunk of doc.chunks) {
-      // Keyword ids are chunk ordinals (numbers), so a hit indexes the vectors directly.
-      ms.add({ id: id++ as unknown as string, text: chunk.text, section: chunk.section });
-    }
-  }
-  return ms;
+/** The keyword index over every chunk, encoded; ids are chunk ordinals in corpus order (the vector order). */
+export function buildKeywordIndex(docs: ProcessedDoc[]): Uint8Array {
+  return KeywordIndex.build(docs.flatMap((d) => d.chunks)).encode();
 }
 
 async function readPreviousManifest(indexDir: string, log: (line: string) => void): Promise<IndexManifest | null> {
@@ -256,7 +248,7 @@ async function readPreviousManifest(indexDir: string, log: (line: string) => voi
   }
   let manifest: IndexManifest;
   try {
-    manifest = parseManifest(json);
+    manifest = parseManifest(json, REUSABLE_FORMAT_VERSIONS);
   } catch (err) {
     log(`warning: previous index not reused: ${(err as Error).message}`);
     return null;

@@ -1,0 +1,53 @@
+/**
+ * What a query's free text says about where to look: a council named in it ("Doncaster's new
+ * recording system"), a year ("2019"). The search uses them as soft boosts, never as silent
+ * filters, and says so in the response (`understood`), so the UI can offer to make them filters
+ * or to ignore them.
+ *
+ * A council is read when its name's words appear in the query in order. When the query has capital
+ * letters, the name must be capitalised as names are ("Reading", not "reading books"); an
+ * all-lower-case query is read as typed.
+ */
+import type { ParsedQuery } from './query.ts';
+import { tokensOf } from './text-match.ts';
+
+export interface Understood {
+  /** Councils named in the text, as the index spells them. */
+  councils: string[];
+  /** Years (1990-2100) written in the text. */
+  years: number[];
+}
+
+interface Name {
+  council: string;
+  words: string[];
+}
+
+/** Council names as word sequences, longest first (so "North East Lincolnshire" wins over "Lincolnshire"). */
+export function councilNames(councils: Iterable<string>): Name[] {
+  const out: Name[] = [];
+  for (const council of new Set(councils)) {
+    const words = tokensOf(council.replace(/&/g, ' and ')).map((t) => t.lower);
+    if (words.length > 0) out.push({ council, words });
+  }
+  return out.sort((a, b) => b.words.length - a.words.length || a.council.localeCompare(b.council));
+}
+
+/** The councils and years a parsed query's positive words name. */
+export function understand(parsed: ParsedQuery, names: Name[]): Understood {
+  const text = parsed.clauses.map((c) => c.any.map((u) => u.text).join(' ')).join(' ');
+  const toks = tokensOf(text).map((t) => ({ lower: t.lower.replace(/'s$/, ''), capital: /^\p{Lu}/u.test(text.slice(t.start, t.end)) }));
+  const caseMatters = /\p{Lu}/u.test(text);
+  const councils: string[] = [];
+  const used = new Array<boolean>(toks.length).fill(false);
+  for (const name of names) {
+    for (let i = 0; i + name.words.length <= toks.length; i++) {
+      if (used[i] || !name.words.every((w, j) => toks[i + j]!.lower === w && !used[i + j])) continue;
+      if (caseMatters && !toks[i]!.capital) continue;
+      if (!councils.includes(name.council)) councils.push(name.council);
+      for (let j = 0; j < name.words.length; j++) used[i + j] = true;
+    }
+  }
+  const years = [...new Set(toks.filter((t) => /^(19|20|21)\d\d$/.test(t.lower)).map((t) => Number(t.lower)))].filter((y) => y >= 1990 && y <= 2100);
+  return { councils, years };
+}
