@@ -140,7 +140,7 @@ export async function fetchArtifact(c: Coordinates, log: Log): Promise<Fetched> 
     await rm(target, { force: true });
     await rm(`${sha1File}.part`, { force: true });
     await rm(`${sha512File}.part`, { force: true });
-    if (cached) await rm(sha1File, { force: true });
+    if (cached) for (const f of [sha1File, sha512File, noSha512Marker]) await rm(f, { force: true });
     throw new Error(`checksum mismatch for ${coordinatesId(c)} (${target}): ${mismatch}; the bad file was removed, run again to re-fetch`);
   }
   if (!cached) {
