@@ -112,7 +112,7 @@ async function waitReady(nodes: NodeState[], started: NodeState[], o: StartOptio
       throw new Error(`the cluster was not ready (${o.nodes} nodes, green or yellow) after ${o.timeoutSeconds}s; last health: ${JSON.stringify(h)}\n${logs.join('\n')}`);
     }
     if (now >= nextReport) {
-      log(`  ${Math.round((now - t0) / 1000)}s: ${answering}/${o.nodes} nodes answer HTTP; cluster: ${h ? `${h.number_of_nodes} node(s), ${h.status}` : 'not formed yet'}`);
+      log(`  ${Math.round((now - t0) / 1000)}s: ${answering}/${o.nodes} nodes report cluster health; cluster: ${h ? `${h.number_of_nodes} node(s), ${h.status}` : 'not formed yet'}`);
       nextReport += 5_000;
     }
     await sleep(500);
