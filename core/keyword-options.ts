@@ -1,29 +1,21 @@
 /**
- * The keyword-search language layer shared by the indexer (building the MiniSearch index) and
- * the server (loading and querying it): how text becomes tokens, how tokens become index terms
- * (lowercase, diacritics folded, stop words dropped, Porter-stemmed) and the MiniSearch options
- * built on them. Both sides must use exactly these functions, or queries stop matching the index.
+ * The keyword-search language layer shared by the indexer (building the keyword index) and the
+ * server (querying it): how text becomes tokens and how tokens become index terms (lowercase,
+ * diacritics folded, stop words dropped, Porter-stemmed). Both sides must use exactly these
+ * functions, or queries stop matching the index.
  *
  * Any change to tokenize/normalizeTerm changes the saved keyword index: bump
- * INDEX_FORMAT_VERSION (core/index-file.ts) with it.
+ * KEYWORD_FORMAT_VERSION (core/keyword-index.ts) with it.
  */
-import type { AsPlainObject, Options, SearchOptions } from 'minisearch';
 import { stemmer } from 'stemmer';
 import type { Chunk } from './types.ts';
 import { STOP_WORDS } from './stopwords.ts';
-
-/** Fields of a chunk that the keyword index searches. */
-export const KEYWORD_FIELDS = ['text', 'section'] as const;
-export type KeywordField = (typeof KEYWORD_FIELDS)[number];
 
 /** What the keyword index reads from a chunk (a whole Chunk fits). */
 export type KeywordDoc = Pick<Chunk, 'id' | 'text' | 'section'>;
 
 /** Prefix queries (`foster*`) on fewer characters are refused: too many terms, ~0.5 s on 20k chunks. */
 export const MIN_PREFIX_LENGTH = 3;
-
-/** Weight of a match in the section heading path relative to one in the paragraph text. */
-export const SECTION_BOOST = 1.5;
 
 // Invisible characters PDFs leave inside words (soft hyphen, zero-width space/joiners, BOM).
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
@@ -137,65 +129,12 @@ export function normalizePrefix(prefix: string): string | null {
 }
 
 /**
- * Edit distance allowed for a processed (stemmed) query term: none below `minLength` (6)
- * characters or with digits, 1 edit up to 8 characters, 2 from 9 ("safegaurd" -> "safeguard"
- * needs 2: MiniSearch counts a transposition as two edits). Five-letter stems stay exact by
- * default because one edit on them reaches common words ("carer" -> "care", "career", "cater").
+ * Edit distance allowed for a processed (stemmed) query term that the index does not have (a
+ * likely typo; known terms are never fuzzy): none below `minLength` characters or with digits, 1
+ * edit up to 8 characters, 2 from 9. Five-letter stems stay exact by default because one edit on
+ * them reaches common words ("carer" -> "care", "career", "cater").
  */
 export function fuzzyFor(term: string, minLength = 6): number {
   if (term.length < minLength || /\p{N}/u.test(term)) return 0;
   return term.length < 9 ? 1 : 2;
-}
-
-/**
- * A MiniSearch `fuzzy` option that leaves terms of the index vocabulary exact: only a term the
- * index does not have (a likely typo) is looked up fuzzily. Without this, "foster" would also
- * score "faster" and "poster", and AND queries would be satisfied by near-miss words.
- */
-export function fuzzyUnlessKnown(vocabulary: ReadonlySet<string>): (term: string) => number {
-  // Known terms never go fuzzy, so unknown five-letter stems can afford one edit ("fostr").
-  return (term) => (vocabulary.has(term) ? 0 : fuzzyFor(term, 5));
-}
-
-/** The terms of a keyword index, from its plain-object form (`JSON.parse` of the saved index). */
-export function keywordVocabulary(plain: AsPlainObject): Set<string> {
-  return new Set(plain.index.map(([term]) => term));
-}
-
-/** Search options used by default for every keyword query (the server may override per query). */
-export const keywordSearchDefaults: SearchOptions = {
-  boost: { section: SECTION_BOOST },
-  bm25: { k: 1.2, b: 0.7, d: 0.5 },
-  fuzzy: (term) => fuzzyFor(term),
-  maxFuzzy: 2,
-  prefix: false,
-  weights: { fuzzy: 0.45, prefix: 0.375 },
-};
-
-/**
- * Search options for a loaded index: the defaults, with fuzzy matching only for terms missing
- * from `vocabulary` (see fuzzyUnlessKnown). Pass them to `index.search(query, options)`.
- */
-export function keywordSearchOptions(vocabulary: ReadonlySet<string>): SearchOptions {
-  return { ...keywordSearchDefaults, fuzzy: fuzzyUnlessKnown(vocabulary) };
-}
-
-/**
- * Options for `new MiniSearch(...)` and `MiniSearch.loadJSON(json, ...)`. Chunks are added
- * whole; the section path (string[]) is indexed as one string. Nothing is stored in the index:
- * the app keeps chunks itself.
- */
-export function keywordIndexOptions(): Options<KeywordDoc> {
-  return {
-    idField: 'id',
-    fields: [...KEYWORD_FIELDS],
-    storeFields: [],
-    extractField: (doc, field) => {
-      const value = (doc as unknown as Record<string, unknown>)[field];
-      return Array.isArray(value) ? value.join(' \u203a ') : value;
-    },
-    tokenize: (text) => tokenize(text),
-    processTerm: (term) => normalizeTerm(term),
-    searchOptions: { ...keywordSearchDefaults },
-  };
 }

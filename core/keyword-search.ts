@@ -142,8 +142,11 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
         if (p === null) continue;
         const ids = index.words.withPrefix(p, 5000).sort((a, b) => index.words.df(b) - index.words.df(a)).slice(0, MAX_PREFIX);
         for (const id of ids) {
+          const term = index.words.terms[id]!;
           terms.push({ field: 'words', id, weight: weights.expansion });
-          highlight.push({ kind: 'stems', stems: [index.words.terms[id]!] });
+          const s = index.sections.termId(term);
+          if (s >= 0) terms.push({ field: 'sections', id: s, weight: weights.expansion * weights.section });
+          highlight.push({ kind: 'stems', stems: [term] });
         }
         continue;
       }
