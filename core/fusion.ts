@@ -10,7 +10,7 @@
  */
 import type { Scored } from './vectors.ts';
 
-export type FusionMethod = 'rrf' | 'convex';
+export type FusionMethod = 'rrf' | 'convex' | 'zscore';
 
 export interface FusionOptions {
   method: FusionMethod;
@@ -20,7 +20,7 @@ export interface FusionOptions {
   k: number;
 }
 
-export const DEFAULT_FUSION: FusionOptions = { method: 'rrf', alpha: 0.5, k: 60 };
+export const DEFAULT_FUSION: FusionOptions = { method: 'convex', alpha: 0.7, k: 60 };
 
 export interface Fused {
   index: number;
@@ -50,6 +50,20 @@ export function fuse(keyword: Scored[], semantic: Scored[], cosineOf: (index: nu
   if (options.method === 'rrf') {
     keyword.forEach((h, rank) => (entry(h.index).score += options.alpha / (options.k + rank + 1)));
     semantic.forEach((h, rank) => (entry(h.index).score += (1 - options.alpha) / (options.k + rank + 1)));
+  } else if (options.method === 'zscore') {
+    // Each side standardised over the candidates (mean 0, deviation 1); a keyword miss counts as the keyword minimum.
+    const ks = new Map(keyword.map((h) => [h.index, h.score]));
+    const entries = [...out.values()];
+    const kv = entries.map((e) => ks.get(e.index) ?? 0);
+    const cv = entries.map((e) => cosineOf(e.index));
+    const z = (v: number[]): number[] => {
+      const m = v.reduce((a, b) => a + b, 0) / (v.length || 1);
+      const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length || 1)) || 1;
+      return v.map((x) => (x - m) / sd);
+    };
+    const kz = z(kv);
+    const cz = z(cv);
+    entries.forEach((e, i) => (e.score = options.alpha * kz[i]! + (1 - options.alpha) * cz[i]!));
   } else {
     const kmax = keyword.reduce((m, h) => Math.max(m, h.score), 0) || 1;
     const kscore = new Map(keyword.map((h) => [h.index, h.score / kmax]));

@@ -36,6 +36,8 @@ export interface IndexManifest {
   builtAt: string;
   /** Version of the text pipeline that produced the documents (see indexer/build.ts). */
   pipeline: number;
+  /** Version of the keyword index's analyzer and layout (core/keyword-index.ts). */
+  keywordFormat: number;
   embedder: EmbedderInfo;
   counts: { documents: number; chunks: number; paragraphs: number; words: number; pages: number };
   /** Every file seen in the corpus, by path relative to it. */
@@ -71,7 +73,7 @@ export function sha256(bytes: Uint8Array | string): string {
 
 export function encodeIndex(
   data: IndexData,
-  info: { buildId: string; builtAt: string; pipeline: number; embedder: EmbedderInfo; files: Record<string, FileRecord>; skipped: SkippedFile[] },
+  info: { buildId: string; builtAt: string; pipeline: number; keywordFormat: number; embedder: EmbedderInfo; files: Record<string, FileRecord>; skipped: SkippedFile[] },
 ): EncodedIndex {
   const stored: StoredDoc[] = data.docs.map((d) => ({
     meta: d.meta,
@@ -91,6 +93,7 @@ export function encodeIndex(
     buildId: info.buildId,
     builtAt: info.builtAt,
     pipeline: info.pipeline,
+    keywordFormat: info.keywordFormat,
     embedder: info.embedder,
     counts: {
       documents: data.docs.length,

@@ -15,7 +15,10 @@ export interface SearchIndex {
   /** Index into `docs` of each chunk's document. */
   chunkDoc: Int32Array;
   chunkById: Map<string, number>;
+  /** Embedding rows: one per chunk, or several (sentence windows) when `vectorChunk` is set. */
   vectors: Float32Array;
+  /** The chunk of each row of `vectors`, or null for one row per chunk. */
+  vectorChunk: Uint32Array | null;
   dim: number;
   keyword: KeywordIndex;
 }
@@ -38,6 +41,7 @@ export function openSearchIndex(manifest: IndexManifest, data: IndexData): Searc
     chunkDoc: Int32Array.from(chunkDocList),
     chunkById: new Map(chunks.map((c, i) => [c.id, i])),
     vectors: data.vectors,
+    vectorChunk: null,
     dim: manifest.embedder.dim,
     keyword,
   };

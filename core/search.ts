@@ -19,7 +19,7 @@ import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import { sentenceSpans } from './sentences.ts';
 import { findAll } from './text-match.ts';
-import { dotRow, scoreAll, topK } from './vectors.ts';
+import { chunkScores, dotRow, topK } from './vectors.ts';
 
 /** Meaning-only results per page whose snippet centres on the sentence nearest the query (each costs a model call per sentence). */
 const FOCUS_RESULTS = 3;
@@ -177,7 +177,7 @@ export class SearchEngine {
       return { list: keyword.hits.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), total: keyword.total, facetRows, plan, queryVector: null };
     }
     const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
-    const scores = scoreAll(index.vectors, queryVector);
+    const scores = chunkScores(index.vectors, index.vectorChunk, index.chunks.length, queryVector);
     if (boost) for (let r = 0; r < scores.length; r++) scores[r]! *= boost(r);
     const gate = this.semanticGate(parsed, plan, keyword.hits);
     const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);

@@ -26,6 +26,21 @@ import { TopK, type Scored } from './top-k.ts';
 
 export type { Scored };
 
+/**
+ * Cosine of q with each chunk: the best of its rows when a chunk has several vectors (`rowChunk`
+ * gives the chunk of each row, rows of a chunk contiguous), else of its one row.
+ */
+export function chunkScores(m: Float32Array, rowChunk: Uint32Array | null, chunks: number, q: Float32Array): Float32Array {
+  if (!rowChunk) return scoreAll(m, q);
+  const out = new Float32Array(chunks).fill(-1);
+  for (let r = 0; r < rowChunk.length; r++) {
+    const s = dotRow(m, r, q);
+    const c = rowChunk[r]!;
+    if (s > out[c]!) out[c] = s;
+  }
+  return out;
+}
+
 /** Cosine of q with every row of m (all vectors unit length). */
 export function scoreAll(m: Float32Array, q: Float32Array): Float32Array {
   const rows = Math.floor(m.length / q.length);
