@@ -11,7 +11,7 @@ import {
   INDEX_FORMAT_VERSION, MANIFEST_FILE, REUSABLE_FORMAT_VERSIONS, decodeIndex, encodeIndex, parseManifest, sha256, verifyIndex,
   type FileRecord, type IndexData, type IndexManifest,
 } from '../core/index-file.ts';
-import { KeywordIndex } from '../core/keyword-index.ts';
+import { KEYWORD_FORMAT_VERSION, KeywordIndex } from '../core/keyword-index.ts';
 import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { loadCatalog, type CatalogEntry } from './catalog.ts';
@@ -95,7 +95,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   stages.scan = seconds(t0);
   const unchanged = walk.files.length - todo.length - Object.values(files).filter((f) => f.hash === '').length;
 
-  if (reusable && todo.length === 0 && removed === 0 && previous && previous.format === INDEX_FORMAT_VERSION) {
+  if (reusable && todo.length === 0 && removed === 0 && previous && previous.format === INDEX_FORMAT_VERSION && previous.keywordFormat === KEYWORD_FORMAT_VERSION) {
     log(`index: up to date (${previous.counts.documents} documents, ${previous.counts.chunks} chunks), nothing to do`);
     return {
       noop: true, documents: previous.counts.documents, chunks: previous.counts.chunks, pages: previous.counts.pages,
@@ -200,7 +200,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   ];
   const data: IndexData = { docs, vectors, keyword };
   const builtAt = new Date().toISOString();
-  const encoded = encodeIndex(data, { buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION });
+  const encoded = encodeIndex(data, { buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION, keywordFormat: KEYWORD_FORMAT_VERSION });
   await writeIndex(options.indexDir, encoded);
   stages.write = seconds(tWrite);
 
