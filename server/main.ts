@@ -25,6 +25,8 @@ export interface ServerOptions {
   /** Check for a new index every this many ms (0 = never). */
   reloadMs?: number;
   rateLimitPerMinute?: number;
+  /** Clock of the rate limit in ms (default Date.now). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -54,6 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     corpusDir: options.corpusDir ?? defaultCorpusDir(),
     webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
     rateLimitPerMinute: options.rateLimitPerMinute ?? Number(process.env.RATE_LIMIT ?? 0),
+    now: options.now,
   });
   const app = createApp(service);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
