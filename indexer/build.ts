@@ -189,7 +189,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     }
   }
   const vectors = concat(parts);
-  const keyword = buildKeywordIndex(docs);
+  const kbar = progressBar('keyword', docs.length, options.progress);
+  const keyword = buildKeywordIndex(docs, () => kbar.tick(1));
+  kbar.done();
   stages.keyword = seconds(tKeyword);
 
   // 6. Write atomically.
@@ -201,7 +203,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const data: IndexData = { docs, vectors, keywordJson: JSON.stringify(keyword) };
   const builtAt = new Date().toISOString();
   const encoded = encodeIndex(data, { buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION });
-  await writeIndex(options.indexDir, encoded);
+  const wbar = progressBar('write', encoded.parts.length + 1, options.progress);
+  await writeIndex(options.indexDir, encoded, () => wbar.tick(1));
+  wbar.done();
   stages.write = seconds(tWrite);
 
   const embedSeconds = stages.embed;
@@ -234,8 +238,11 @@ function textKey(chunk: Chunk): string {
   return sha256(embeddingText(chunk));
 }
 
-/** MiniSearch over every chunk; ids are chunk ordinals in corpus order (the vector order). */
-export function buildKeywordIndex(docs: ProcessedDoc[]): MiniSearch {
+/**
+ * MiniSearch over every chunk; ids are chunk ordinals in corpus order (the vector order).
+ * `onDoc` is called after each document (progress).
+ */
+export function buildKeywordIndex(docs: ProcessedDoc[], onDoc?: () => void): MiniSearch {
   const ms = new MiniSearch(keywordIndexOptions());
   let id = 0;
   for (const doc of docs) {
@@ -243,6 +250,7 @@ export function buildKeywordIndex(docs: ProcessedDoc[]): MiniSearch {
       // Keyword ids are chunk ordinals (numbers), so a hit indexes the vectors directly.
       ms.add({ id: id++ as unknown as string, text: chunk.text, section: chunk.section });
     }
+    onDoc?.();
   }
   return ms;
 }
