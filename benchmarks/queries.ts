@@ -33,3 +33,36 @@ export function benchQueries(): string[] {
   TOPICS.forEach((t, i) => out.add(`${t} ${FILTERS[(i + 2) % FILTERS.length]}`));
   return [...out].slice(0, 300);
 }
+
+/**
+ * An endless supply of distinct queries for load and soak runs, so no answer or query embedding
+ * can come from a cache filled by an earlier identical query. Each is a topic, optionally with a
+ * second word, phrase or topic and a filter; about 150 000 before it runs out (then it throws).
+ * Deterministic: the same run sends the same queries in the same order.
+ */
+export function distinctQueries(): () => string {
+  const words = [...new Set(TOPICS.flatMap((t) => t.toLowerCase().split(/\s+/)))].filter((w) => w.length > 3);
+  const seconds = ['', ...PHRASES, ...words, ...TOPICS];
+  const filters = ['', ...FILTERS];
+  const seen = new Set<string>();
+  function* all(): Generator<string> {
+    for (const second of seconds) {
+      for (const filter of filters) {
+        for (const topic of TOPICS) {
+          if (second === topic) continue;
+          const q = [topic, second, filter].filter((p) => p.length > 0).join(' ');
+          const key = q.toLowerCase(); // distinct also to a cache that folds case
+          if (seen.has(key)) continue;
+          seen.add(key);
+          yield q;
+        }
+      }
+    }
+  }
+  const it = all();
+  return () => {
+    const n = it.next();
+    if (n.done) throw new Error(`distinctQueries: all ${seen.size} distinct queries used`);
+    return n.value;
+  };
+}
