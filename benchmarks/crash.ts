@@ -1,16 +1,18 @@
 /**
- * npm run bench:crash [-- --kills 20 --seed N]: kill the indexer CLI with SIGKILL at random moments
- * of a build (the last kill just as it starts writing the new index) on a small real corpus, and
- * check each time that the previous index still loads and answers the same queries; then that the
- * next run completes and leaves only the new index. Prints a Markdown table for
- * docs/reliability.md. The same check runs in `npm test` with 6 kills (test/crash-recovery.test.ts).
+ * npm run bench:crash [-- --kills 20 --seed N]: kill the indexer CLI with SIGKILL at its progress
+ * lines (stderr: read, embed, keyword, write; the first line of each stage, then lines drawn at
+ * random) while it adds two reports to a small real index, and check each time that the index
+ * still loads and answers exactly as before (or, when the kill came after the new manifest, as the
+ * uninterrupted build); then that the next run completes and leaves only the new index. Prints a
+ * Markdown table for docs/reliability.md. The same check runs in `npm test` with 6 kills
+ * (test/crash-recovery.test.ts).
  */
 import { copyFile, cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
-import { answers, killTrials, runIndexer, seeded, type KillMoment } from '../test/helpers/kill-build.ts';
+import { STAGES, answers, killTrials, planKills, runIndexer, seeded } from '../test/helpers/kill-build.ts';
 import { treeHash } from '../test/helpers/tree-hash.ts';
 import { machineLine } from './machine.ts';
 
@@ -43,8 +45,7 @@ async function main(): Promise<void> {
   if (full.code !== 0) throw new Error(`the uninterrupted build failed: ${full.stderr}`);
   const after = await answers(scratch, embedder);
 
-  const rnd = seeded(seed);
-  const moments: KillMoment[] = [...Array.from({ length: kills - 1 }, () => ({ ms: Math.round(full.ms * (0.03 + 0.97 * rnd())) })), { firstNewPart: true as const }];
+  const moments = planKills(full.lines, kills, seeded(seed));
   const failures: string[] = [];
   const trials = await killTrials({ corpus, index, snapshot, before, after, embedder, moments, check: (ok, msg) => void (ok || failures.push(msg)) });
   const done = await runIndexer(corpus, index);
@@ -54,12 +55,13 @@ async function main(): Promise<void> {
   await embedder.dispose();
 
   const lines = [
-    `Crash test, ${machineLine()}, seed ${seed}: ${kills} SIGKILLs of \`node --import tsx indexer/cli.ts\` while it adds a 40-page PDF and an 84 KB report to an index of two reports (an uninterrupted run takes ${(full.ms / 1000).toFixed(1)} s, process start and model load included).`,
+    `Crash test, ${machineLine()}, seed ${seed}: ${kills} SIGKILLs of \`node --import tsx indexer/cli.ts --json\` at its progress lines while it adds a 40-page PDF and an 84 KB report to an index of two reports (an uninterrupted run takes ${(full.ms / 1000).toFixed(1)} s, process start and model load included, and prints ${STAGES.map((s) => `${full.lines[s]} ${s}`).join(', ')} progress lines).`,
     '',
-    '| # | kill planned at | killed at | index after the kill | temp files left |',
-    '|---|---|---|---|---|',
-    ...trials.map((t, i) => `| ${i + 1} | ${t.moment} | ${t.killedAtMs === null ? 'finished first' : `${t.killedAtMs.toFixed(0)} ms`} | ${t.outcome}, answers identical | ${t.leftovers} |`),
+    '| # | killed at the progress line | at | last line printed | process | index after the kill | temp files left |',
+    '|---|---|---|---|---|---|---|',
+    ...trials.map((t, i) => `| ${i + 1} | ${t.moment} | ${t.killedAtMs === null ? 'never printed' : `${t.killedAtMs.toFixed(0)} ms`} | \`${(t.lastLine ?? '').replace(/\s+/g, ' ')}\` | ${t.killed ? 'killed' : 'had finished'} | ${t.outcome}, answers identical | ${t.leftovers} |`),
     '',
+    `- by stage: ${STAGES.map((s) => { const ts = trials.filter((t) => t.moment.startsWith(`${s} `)); return `${s} ${ts.length} kills, ${ts.filter((t) => t.outcome === 'previous index intact').length} with the previous index intact`; }).join('; ')}`,
     `- kills after which the index did not load or answered differently: ${failures.length}${failures.length ? ` (${failures.join('; ')})` : ''}`,
     `- next run: exit code ${done.code} in ${(done.ms / 1000).toFixed(1)} s; answers equal to the uninterrupted build: ${final.answers === after.answers && final.docs === after.docs ? 'yes' : 'NO'}; temp files left: ${leftovers}`,
     `- corpus folder unchanged (paths, sizes, times, bytes): ${corpusSame ? 'yes' : 'NO'}`,

@@ -5,7 +5,9 @@
  * report says so). Phases:
  *   warm-up (10 s), 60 s at 10 and at 50 concurrent connections over a mix of keyword, hybrid and
  *   mentions queries (50 % / 30 % / 20 % of the connections), then starvation: keyword latency on
- *   one connection alone, and again while 50 connections send hybrid queries.
+ *   one connection alone, and again while 50 connections send hybrid queries. Every request of
+ *   the run asks a query not asked before (benchmarks/queries.ts distinctQueries), so none is
+ *   answered from the query-embedding cache.
  * Reports errors, throughput, p50/p95/p99 per kind, and the server's RSS before and after
  * (growth must stay under 10 %). Prints Markdown for docs/reliability.md and writes
  * data/bench/load-results.json.
@@ -18,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { machineLine, percentile } from './machine.ts';
-import { benchQueries } from './queries.ts';
+import { distinctQueries } from './queries.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -56,10 +58,15 @@ function pathFor(kind: Kind, q: string): string {
   return `/api/mentions?q=${e}&limit=20`;
 }
 
+/**
+ * Every request of the whole run, of every kind and phase, asks a query never asked before: no
+ * answer and no query embedding can come from a cache (the embedder keeps the last 500).
+ */
+const nextQuery = distinctQueries();
+let queriesSent = 0;
+
 /** One autocannon instance sending one kind of query, every request's latency recorded. */
 function run(url: string, kind: Kind, connections: number, seconds: number): Promise<KindResult> {
-  const queries = benchQueries();
-  let i = Math.floor(Math.random() * queries.length);
   const latencies: number[] = [];
   return new Promise((ok, fail) => {
     const instance = autocannon(
@@ -68,7 +75,10 @@ function run(url: string, kind: Kind, connections: number, seconds: number): Pro
         connections,
         duration: seconds,
         timeout: 30,
-        requests: [{ setupRequest: (req) => ({ ...req, path: pathFor(kind, queries[i++ % queries.length]!) }) }],
+        requests: [{ setupRequest: (req) => {
+          queriesSent++;
+          return { ...req, path: pathFor(kind, nextQuery()) };
+        } }],
       },
       (err, result) => {
         if (err) return fail(err);
@@ -219,6 +229,7 @@ async function main(): Promise<void> {
     const md = [
       `Load test, ${machineLine()}; ${note}: ${manifest.counts.documents} documents, ${manifest.counts.chunks} chunks.`,
       `Server: \`node --import tsx server/main.ts\` on 127.0.0.1 (one log line per request to a pipe); client: autocannon in another process on the same 2 cores. Load average at start ${load0.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}.`,
+      `Queries: ${queriesSent} requests, each with a query not sent before in the run (\`distinctQueries()\` in benchmarks/queries.ts), so no query embedding or answer was cached.`,
       '',
       table(phases),
       '',
@@ -229,7 +240,7 @@ async function main(): Promise<void> {
     ].join('\n');
     process.stdout.write(`${md}\n`);
     await mkdir(resolve(ROOT, 'data', 'bench'), { recursive: true });
-    await writeFile(resolve(ROOT, 'data', 'bench', 'load-results.json'), JSON.stringify({ machine: machineLine(), note, phases, rssStart, rssBefore, rssEnd, growth, errors, alive }, null, 1));
+    await writeFile(resolve(ROOT, 'data', 'bench', 'load-results.json'), JSON.stringify({ machine: machineLine(), note, queriesSent, phases, rssStart, rssBefore, rssEnd, growth, errors, alive }, null, 1));
     if (errors > 0 || alive !== 200 || growth > 0.1) process.exitCode = 1;
   } finally {
     server.child.kill('SIGTERM');

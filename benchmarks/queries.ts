@@ -33,3 +33,47 @@ export function benchQueries(): string[] {
   TOPICS.forEach((t, i) => out.add(`${t} ${FILTERS[(i + 2) % FILTERS.length]}`));
   return [...out].slice(0, 300);
 }
+
+/**
+ * A long supply of distinct queries for load and soak runs, so no answer or query embedding can
+ * come from a cache filled by an earlier identical query. Each is a topic with a second word,
+ * phrase or topic, and one in four also a filter; order shuffled (fixed seed, so a run repeats)
+ * so every stretch of the stream mixes kinds. About 150 000 before it runs out (then it throws).
+ */
+export function distinctQueries(): () => string {
+  const words = [...new Set(TOPICS.flatMap((t) => t.toLowerCase().split(/\s+/)))].filter((w) => w.length > 3);
+  const seconds = [...PHRASES, ...words, ...TOPICS];
+  const seen = new Set<string>();
+  const pools: string[][] = [[], []];
+  for (const topic of TOPICS) {
+    for (const second of seconds) {
+      for (const filter of ['', ...FILTERS]) {
+        const q = [topic, second, filter].filter((p) => p.length > 0).join(' ');
+        const key = q.toLowerCase(); // distinct also to a cache that folds case
+        if (second.toLowerCase() === topic.toLowerCase() || seen.has(key)) continue;
+        seen.add(key);
+        pools[filter ? 1 : 0]!.push(q);
+      }
+    }
+  }
+  let x = 20261124;
+  const rnd = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+  for (const pool of pools) {
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+  }
+  const [plain, filtered] = pools as [string[], string[]];
+  let n = 0;
+  return () => {
+    const q = (n++ % 4 === 3 ? filtered.pop() ?? plain.pop() : plain.pop() ?? filtered.pop());
+    if (q === undefined) throw new Error(`distinctQueries: all ${seen.size} distinct queries used`);
+    return q;
+  };
+}

@@ -41,8 +41,12 @@ export class KeywordIndex {
     readonly sections: InvertedIndex,
   ) {}
 
-  static build(chunks: readonly KeywordDoc[]): KeywordIndex {
-    const terms = chunks.map((c) => indexTerms(c.text));
+  /** Build over the chunks in order (chunk i gets id i); `onChunk` is told as each chunk is read. */
+  static build(chunks: readonly KeywordDoc[], onChunk?: (i: number) => void): KeywordIndex {
+    const terms = chunks.map((c, i) => {
+      onChunk?.(i);
+      return indexTerms(c.text);
+    });
     return new KeywordIndex(
       InvertedIndex.build(terms),
       InvertedIndex.build(terms.map(pairTerms)),

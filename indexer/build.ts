@@ -189,7 +189,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     }
   }
   const vectors = concat(parts);
-  const keyword = buildKeywordIndex(docs);
+  const kbar = progressBar('keyword', docs.length, options.progress);
+  const keyword = buildKeywordIndex(docs, () => kbar.tick(1));
+  kbar.done();
   stages.keyword = seconds(tKeyword);
 
   // 6. Write atomically.
@@ -200,8 +202,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   ];
   const data: IndexData = { docs, vectors, keyword };
   const builtAt = new Date().toISOString();
-  const encoded = encodeIndex(data, { buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION, keywordFormat: KEYWORD_FORMAT_VERSION });
-  await writeIndex(options.indexDir, encoded);
+  const encoded = encodeIndex(data, {
+    buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION, keywordFormat: KEYWORD_FORMAT_VERSION,
+  });
+  const wbar = progressBar('write', encoded.parts.length + 1, options.progress);
+  await writeIndex(options.indexDir, encoded, () => wbar.tick(1));
+  wbar.done();
   stages.write = seconds(tWrite);
 
   const embedSeconds = stages.embed;
@@ -234,9 +240,15 @@ function textKey(chunk: Chunk): string {
   return sha256(embeddingText(chunk));
 }
 
-/** The keyword index over every chunk, encoded; ids are chunk ordinals in corpus order (the vector order). */
-export function buildKeywordIndex(docs: ProcessedDoc[]): Uint8Array {
-  return KeywordIndex.build(docs.flatMap((d) => d.chunks)).encode();
+/**
+ * The keyword index over every chunk, encoded; ids are chunk ordinals in corpus order (the vector
+ * order). `onDoc` is called after each document (progress).
+ */
+export function buildKeywordIndex(docs: ProcessedDoc[], onDoc?: () => void): Uint8Array {
+  const lastChunk = new Set<number>();
+  let n = 0;
+  for (const d of docs) lastChunk.add((n += d.chunks.length) - 1);
+  return KeywordIndex.build(docs.flatMap((d) => d.chunks), (i) => lastChunk.has(i) && onDoc?.()).encode();
 }
 
 async function readPreviousManifest(indexDir: string, log: (line: string) => void): Promise<IndexManifest | null> {

@@ -1,7 +1,8 @@
 /**
  * npm run index -- [--corpus DIR] [--index DIR] [--embedder ID] [--force] [--json]
- * Env: CORPUS_DIR, INDEX_DIR, EMBEDDER. Builds or updates the index, shows progress on stderr,
- * then prints a summary (one JSON line with --json). Exits non-zero only for fatal errors.
+ * Env: CORPUS_DIR, INDEX_DIR, EMBEDDER. Builds or updates the index, shows progress (counts and
+ * ETA of each stage: read, embed, keyword, write) on stderr, also with --json, then prints a
+ * summary on stdout (one JSON line with --json). Exits non-zero only for fatal errors.
  */
 import { parseArgs } from 'node:util';
 import { buildIndex, type BuildSummary } from './build.ts';
@@ -23,12 +24,12 @@ async function main(): Promise<void> {
     return;
   }
   const json = values.json === true;
+  // Progress goes to stderr whatever the output format, so stdout holds only the summary.
   const summary = await buildIndex({
     corpusDir: values.corpus ?? defaultCorpusDir(),
     indexDir: values.index ?? defaultIndexDir(),
     embedderId: values.embedder,
     force: values.force === true,
-    progress: { silent: json },
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(json ? `${JSON.stringify(summary)}\n` : describe(summary));

@@ -12,7 +12,7 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Force plain one-line-per-step output (the default when the stream is not a TTY). */
   plain?: boolean;
-  /** Print nothing at all (for --json and tests). */
+  /** Print nothing at all (for tests and callers that show their own progress). */
   silent?: boolean;
 }
 

@@ -7,10 +7,15 @@ import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FILE, type EncodedIndex } from '../core/index-file.ts';
 
-export async function writeIndex(indexDir: string, encoded: EncodedIndex): Promise<void> {
+/** `onFile` is called after each file is in place: the parts, then the manifest (progress). */
+export async function writeIndex(indexDir: string, encoded: EncodedIndex, onFile?: (name: string) => void): Promise<void> {
   await mkdir(indexDir, { recursive: true });
-  for (const part of encoded.parts) await writeAtomic(join(indexDir, part.file), part.bytes);
+  for (const part of encoded.parts) {
+    await writeAtomic(join(indexDir, part.file), part.bytes);
+    onFile?.(part.file);
+  }
   await writeAtomic(join(indexDir, MANIFEST_FILE), new TextEncoder().encode(JSON.stringify(encoded.manifest, null, 1)));
+  onFile?.(MANIFEST_FILE);
   await syncDir(indexDir);
   await removeStale(indexDir, new Set([MANIFEST_FILE, ...encoded.parts.map((p) => p.file)]));
 }

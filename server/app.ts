@@ -56,7 +56,7 @@ export function createApp(service: Service): Hono {
   app.use('*', compress());
   app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: () => { throw new AppError('payload_too_large', 'Request: body too large (16 KB at most)'); } }));
   const perMinute = service.options.rateLimitPerMinute ?? 0;
-  if (perMinute > 0) app.use('/api/*', rateLimit(perMinute, clientAddress));
+  if (perMinute > 0) app.use('/api/*', rateLimit(perMinute, clientAddress, service.options.now));
 
   app.route('/api/search', searchRoute(service));
   app.route('/api/mentions', mentionsRoute(service));

@@ -25,11 +25,15 @@ export interface ServerOptions {
   /** Check for a new index every this many ms (0 = never). */
   reloadMs?: number;
   rateLimitPerMinute?: number;
+  /** Clock of the rate limit in ms (default Date.now). */
+  now?: () => number;
 }
 
 export interface RunningServer {
   url: string;
   service: Service;
+  /** How many checks for a new index have completed (0 when reloadMs is 0). */
+  indexChecks(): number;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     corpusDir: options.corpusDir ?? defaultCorpusDir(),
     webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
     rateLimitPerMinute: options.rateLimitPerMinute ?? Number(process.env.RATE_LIMIT ?? 0),
+    now: options.now,
   });
   const app = createApp(service);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
@@ -71,11 +76,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   /** A build that failed to load is not read again (nor logged again) until another replaces it. */
   let refused: string | null = null;
   let reloading = false;
+  let checks = 0;
   const reloadMs = options.reloadMs ?? 2000;
   const timer = reloadMs > 0 ? setInterval(() => {
     if (reloading) return;
     reloading = true;
-    void checkForNewIndex().finally(() => (reloading = false));
+    void checkForNewIndex().finally(() => {
+      reloading = false;
+      checks++;
+    });
   }, reloadMs) : null;
   timer?.unref();
 
@@ -107,6 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     url,
     service,
+    indexChecks: () => checks,
     close: async () => {
       if (timer) clearInterval(timer);
       await new Promise<void>((ok) => server.close(() => ok()));

@@ -11,6 +11,8 @@ export interface ServiceOptions {
   webDir: string | null;
   /** Requests per minute per client before 429 (0 = no limit). */
   rateLimitPerMinute?: number;
+  /** Clock of the rate limit in ms (default Date.now). */
+  now?: () => number;
   /** Log one line per request (default true). */
   log?: ((line: string) => void) | null;
 }

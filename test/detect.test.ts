@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeText, detectFormat, extensionOf } from '../indexer/detect.ts';
+import { CORPUS_DIR, SHARED_DIR } from './helpers/corpus-index.ts';
+import { requireFile } from './helpers/requirement.ts';
 
-const CORPUS = join(import.meta.dirname, '..', 'corpus');
-const BENCH = join(import.meta.dirname, '..', '..', 'shared', 'bench-corpus');
+const CORPUS = CORPUS_DIR;
+const BENCH = join(SHARED_DIR, 'bench-corpus');
 const BENCH_HTML = "80490_bromley/children's services inspection - 17 august 2012.pdf";
 
 function listFiles(dir: string): string[] {
@@ -38,22 +40,16 @@ describe('detectFormat on the real corpus', () => {
     expect(detectFormat(readFileSync(join(CORPUS, rel)), rel)).toEqual({ format: expected });
   });
 
-  it('detects the HTML page downloaded under a .pdf name in ../shared/bench-corpus as html', (ctx) => {
+  const benchHtml = requireFile(join(BENCH, BENCH_HTML), 'a file of ../shared/bench-corpus');
+  it.skipIf(benchHtml.skip)('detects the HTML page downloaded under a .pdf name in ../shared/bench-corpus as html', () => {
+    benchHtml.assert();
     const path = join(BENCH, BENCH_HTML);
-    if (!existsSync(path)) {
-      console.warn(`SKIPPED: ${path} is absent (../shared/bench-corpus not on this machine)`);
-      ctx.skip();
-      return;
-    }
     expect(detectFormat(readFileSync(path), BENCH_HTML)).toEqual({ format: 'html' });
   });
 
-  it('detects every other bench-corpus file as pdf', (ctx) => {
-    if (!existsSync(BENCH)) {
-      console.warn(`SKIPPED: ${BENCH} is absent`);
-      ctx.skip();
-      return;
-    }
+  const bench = requireFile(BENCH, '../shared/bench-corpus');
+  it.skipIf(bench.skip)('detects every other bench-corpus file as pdf', () => {
+    bench.assert();
     const others = listFiles(BENCH).filter((f) => !f.endsWith(BENCH_HTML));
     expect(others.length).toBeGreaterThan(0);
     for (const f of others) {

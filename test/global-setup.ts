@@ -1,4 +1,7 @@
-/** Build (or confirm) the shared corpus index once before the test files run. */
+/**
+ * Before the test files run: copy the shipped reports into test/.tmp/corpus (never the user's
+ * corpus/) and build (or confirm) their shared index.
+ */
 import { ensureCorpusIndex } from './helpers/corpus-index.ts';
 
 export default async function setup(): Promise<void> {

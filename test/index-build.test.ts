@@ -12,6 +12,7 @@ import { SearchEngine } from '../core/search.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { CORPUS_DIR, ROOT } from './helpers/corpus-index.ts';
+import { STAGES, answers, killTrials, runIndexer } from './helpers/kill-build.ts';
 import { useScratch } from './helpers/scratch.ts';
 
 const scratch = useScratch('index-build');
@@ -145,16 +146,21 @@ describe('saved index', () => {
 });
 
 describe('command line', () => {
-  it('prints the summary as one JSON line with --json', async () => {
+  it('prints the summary as one JSON line on stdout with --json, and progress on stderr', async () => {
     const corpus = await corpusOf('cli', [[SEED_B, 'letter.txt']]);
     await writeFile(join(corpus, 'empty.pdf'), '');
-    const out = await new Promise<string>((ok, fail) => {
+    const { out, err } = await new Promise<{ out: string; err: string }>((ok, fail) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', join(TMP, 'cli-index'), '--json'], { cwd: ROOT });
       let text = '';
+      let errText = '';
       child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (errText += d.toString()));
       child.once('error', fail);
-      child.once('exit', (code) => (code === 0 ? ok(text) : fail(new Error(`exit ${code}`))));
+      child.once('exit', (code) => (code === 0 ? ok({ out: text, err: errText }) : fail(new Error(`exit ${code}: ${errText}`))));
     });
+    // Each stage shows counts, and its closing line the time it took.
+    for (const stage of ['read', 'embed', 'keyword', 'write']) expect(err, err).toMatch(new RegExp(`^${stage} +\\[#+\\] \\d+/\\d+ 100% [\\d.]+s`, 'm'));
+    expect(err).toMatch(/^warning: skipped empty\.pdf: /m);
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!) as { documents: number; chunks: number; skipped: Array<{ file: string; reason: string }>; seconds: number };
@@ -166,27 +172,36 @@ describe('command line', () => {
 });
 
 describe('a build killed mid-way', () => {
-  it('leaves the previous index loadable, answering the same, and the next run completes', async () => {
+  it('leaves the previous index loadable, answering the same, at a kill in each stage, and the next run completes', async () => {
     const corpus = await corpusOf('kill', [[SEED_A, 'a.txt']]);
     const index = join(TMP, 'kill-index');
     await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
-    const reference = await new SearchEngine(await loadIndex(index), embedder).search({ q: 'school attendance', mode: 'keyword' });
+    const before = await answers(index, embedder);
+    const snapshot = join(TMP, 'kill-snapshot');
+    await cp(index, snapshot, { recursive: true });
+    // The killed builds add a 40-page PDF and a report: seconds of reading and embedding.
     await copyFile(PDF, join(corpus, 'b.pdf'));
     await copyFile(SEED_B, join(corpus, 'c.txt'));
-    for (const delayMs of [300, 1500, 3000, 4500]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', index, '--json'], { cwd: ROOT, stdio: 'ignore' });
-      const exited = new Promise((ok) => child.once('exit', ok));
-      await new Promise((ok) => setTimeout(ok, delayMs));
-      child.kill('SIGKILL');
-      await exited;
-      const loaded = await loadIndex(index);
-      const engine = new SearchEngine(loaded, embedder);
-      const r = await engine.search({ q: 'school attendance', mode: 'keyword' });
-      if (loaded.docs.length === 1) expect(r.results.map((x) => x.id)).toEqual(reference.results.map((x) => x.id));
-      else expect(loaded.docs).toHaveLength(3); // the build had finished before the kill
-    }
+    const scratchIndex = join(TMP, 'kill-scratch');
+    await cp(snapshot, scratchIndex, { recursive: true });
+    const full = await runIndexer(corpus, scratchIndex);
+    expect(full.code, full.stderr).toBe(0);
+    const after = await answers(scratchIndex, embedder);
+    expect(after.docs).toBe(3);
+
+    // A kill at the first progress line of each stage.
+    const moments = STAGES.map((stage) => ({ stage, line: 1 }));
+    const trials = await killTrials({ corpus, index, snapshot, before, after, embedder, moments, check: (ok, msg) => expect(ok, msg).toBe(true) });
+    for (const t of trials) expect(t.killedAtMs, `${t.moment}: the CLI printed no such line:\n${full.stderr}`).not.toBeNull();
+    // Reading a second file and embedding 96 chunks were still to come: those kills interrupted
+    // the build for real, and the previous index answered as before.
+    for (const t of trials.slice(0, 2)) expect(t, t.moment).toMatchObject({ killed: true, outcome: 'previous index intact' });
+    // Keyword and write last milliseconds: a kill there may come after the new manifest is in
+    // place, and then the index is the complete new one (killTrials checked which).
+    process.stdout.write(`kill per stage: ${trials.map((t) => `${t.moment} at ${t.killedAtMs?.toFixed(0)} ms -> ${t.outcome}`).join('; ')}\n`);
+
     const done = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
     expect(done.documents).toBe(3);
-    expect((await loadIndex(index)).docs).toHaveLength(3);
+    expect(await answers(index, embedder)).toEqual(after);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,12 @@ import type { Block } from '../core/types.ts';
 import { ingestHtml } from '../indexer/ingest/html.ts';
 import { ingestFile } from '../indexer/ingest/index.ts';
 import { ingestText } from '../indexer/ingest/text.ts';
+import { CORPUS_DIR, SHARED_DIR } from './helpers/corpus-index.ts';
+import { requireFile } from './helpers/requirement.ts';
 
-const SEEDS = join(import.meta.dirname, '..', 'corpus', 'seeds');
-const BENCH_HTML = join(import.meta.dirname, '..', '..', 'shared', 'bench-corpus', '80490_bromley', "children's services inspection - 17 august 2012.pdf");
+const SEEDS = join(CORPUS_DIR, 'seeds');
+const BENCH_HTML = join(SHARED_DIR, 'bench-corpus', '80490_bromley', "children's services inspection - 17 august 2012.pdf");
+const benchHtml = requireFile(BENCH_HTML, 'a file of ../shared/bench-corpus');
 const seed = (prefix: string): Uint8Array => {
   const name = readdirSync(SEEDS).find((f) => f.startsWith(prefix))!;
   return readFileSync(join(SEEDS, name));
@@ -246,12 +249,8 @@ describe('ingestFile', () => {
     expect(r.blocks.length).toBeGreaterThan(100);
   });
 
-  it('reads the HTML page named .pdf in ../shared/bench-corpus as html', async (ctx) => {
-    if (!existsSync(BENCH_HTML)) {
-      console.warn(`SKIPPED: ${BENCH_HTML} is absent (../shared/bench-corpus not on this machine)`);
-      ctx.skip();
-      return;
-    }
+  it.skipIf(benchHtml.skip)('reads the HTML page named .pdf in ../shared/bench-corpus as html', async () => {
+    benchHtml.assert();
     const r = await ingestFile(readFileSync(BENCH_HTML), BENCH_HTML);
     expect(r.format).toBe('html');
     expect(r.title).toBe('Report not found - Find an Inspection Report - Ofsted');
@@ -260,7 +259,7 @@ describe('ingestFile', () => {
   });
 
   it('hands a corpus PDF to the PDF reader', async () => {
-    const dir = join(import.meta.dirname, '..', 'corpus', 'ofsted-ilacs', '80496_hackney');
+    const dir = join(CORPUS_DIR, 'ofsted-ilacs', '80496_hackney');
     const name = readdirSync(dir).find((f) => f.endsWith('20 august 2024.pdf'))!;
     const r = await ingestFile(readFileSync(join(dir, name)), name);
     expect(r.format).toBe('pdf');

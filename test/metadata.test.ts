@@ -12,8 +12,9 @@ import { applyCatalog, CATALOG_FILE, loadCatalog } from '../indexer/catalog.ts';
 import { COUNCIL_NAMES, lookupCouncil } from '../indexer/councils.ts';
 import { ingestFile } from '../indexer/ingest/index.ts';
 import { extractMeta, type ExtractedMeta } from '../indexer/metadata.ts';
+import { CORPUS_DIR } from './helpers/corpus-index.ts';
 
-const CORPUS = join(import.meta.dirname, '..', 'corpus');
+const CORPUS = CORPUS_DIR;
 
 interface Expected {
   source: string;

@@ -2,7 +2,6 @@
  * The relevance harness on the judged dev queries: hybrid must not be worse than keyword, and
  * each mode must stay above a floor set a little under the figures in docs/relevance.md.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,22 +12,23 @@ import { buildIndex } from '../indexer/build.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
 import { evaluate } from '../benchmarks/eval.ts';
 import type { JudgedQuery } from '../benchmarks/relevance.ts';
-import { ROOT, SHARED_DIR } from './helpers/corpus-index.ts';
+import { CORPUS_DIR, ROOT, SHARED_DIR } from './helpers/corpus-index.ts';
+import { requireFile } from './helpers/requirement.ts';
 
 const QUERIES = join(SHARED_DIR, 'eval', 'dev-queries.json');
-const SEEDS = join(ROOT, 'corpus', 'seeds');
-const available = existsSync(QUERIES);
-if (!available) console.warn(`SKIPPED relevance tests: ${QUERIES} is missing`);
+const SEEDS = join(CORPUS_DIR, 'seeds');
+const judged = requireFile(QUERIES, 'the judged dev queries (../shared/eval)');
 
 const FLOORS: Record<SearchMode, number> = { keyword: 0.5, semantic: 0.53, hybrid: 0.6 };
 
-describe.skipIf(!available)('relevance on the dev queries', () => {
+describe.skipIf(judged.skip)('relevance on the dev queries', () => {
   let engine: SearchEngine;
   let embedder: Embedder;
   let queries: JudgedQuery[];
   const ndcg: Partial<Record<SearchMode, number>> = {};
 
   beforeAll(async () => {
+    judged.assert();
     queries = (JSON.parse(await readFile(QUERIES, 'utf8')) as { queries: JudgedQuery[] }).queries;
     const indexDir = resolve(ROOT, 'test', '.tmp', 'seeds-index');
     await buildIndex({ corpusDir: SEEDS, indexDir, progress: { silent: true } });

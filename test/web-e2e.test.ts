@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultItem } from '../core/api-types.ts';
 import { CORPUS_DIR, CORPUS_INDEX_DIR, ROOT, ensureCorpusIndex } from './helpers/corpus-index.ts';
-import { browserSkipReason, launchBrowser, startRealServer, type RealServer } from './helpers/browser.ts';
+import { browserRequirement, launchBrowser, startRealServer, type RealServer } from './helpers/browser.ts';
 
 const CORPUS = CORPUS_DIR;
 // Screenshots go to docs/screenshots/ when SAVE_SCREENSHOTS=1 (to refresh the docs), else under test/.tmp.
@@ -19,8 +19,7 @@ const SHOTS = process.env.SAVE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') :
 const WORK = join(ROOT, 'test', '.tmp', 'web-e2e');
 const QUERY = 'care leavers accommodation';
 
-const skip = browserSkipReason();
-if (skip) console.warn(`\n*** ${skip} ***\n`);
+const chromium = browserRequirement();
 
 /** Rows of a CSV text (RFC 4180: quoted fields may hold commas, quotes and newlines). */
 function csvRows(text: string): number {
@@ -67,11 +66,12 @@ async function inViewport(page: Page, selector: string): Promise<boolean> {
   });
 }
 
-describe.skipIf(skip !== null)('web UI against the real server on corpus/', () => {
+describe.skipIf(chromium.skip)('web UI against the real server on corpus/', () => {
   let server: RealServer;
   let browser: Browser;
 
   beforeAll(async () => {
+    chromium.assert();
     mkdirSync(SHOTS, { recursive: true });
     // The corpus index the other tests share (built by test/global-setup.ts); start.ts only confirms it.
     await ensureCorpusIndex();
@@ -300,7 +300,7 @@ describe.skipIf(skip !== null)('web UI against the real server on corpus/', () =
   });
 });
 
-describe.skipIf(skip !== null)('hostile report text is shown as text, never run', () => {
+describe.skipIf(chromium.skip)('hostile report text is shown as text, never run', () => {
   const hostileCorpus = join(WORK, 'corpus-hostile');
   const hostileIndex = join(WORK, 'index-hostile');
   const WORD = 'quokkazanzibar';
@@ -310,6 +310,7 @@ describe.skipIf(skip !== null)('hostile report text is shown as text, never run'
   let browser: Browser;
 
   beforeAll(async () => {
+    chromium.assert();
     rmSync(hostileCorpus, { recursive: true, force: true });
     cpSync(CORPUS, hostileCorpus, { recursive: true });
     // Start from the shared corpus index, so only the hostile file is embedded.

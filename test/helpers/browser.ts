@@ -9,15 +9,13 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from './corpus-index.ts';
+import { requirement, type Requirement } from './requirement.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Why browser tests cannot run here, or null when they can. */
-export function browserSkipReason(): string | null {
-  if (!existsSync(CHROMIUM_PATH)) {
-    return `SKIPPED browser e2e tests: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-  }
-  return null;
+/** Chromium for the browser tests: skipped without it outside CI, a failure under CI=true. */
+export function browserRequirement(): Requirement {
+  return requirement(existsSync(CHROMIUM_PATH) ? null : `browser e2e tests: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 }
 
 export function launchBrowser(): Promise<Browser> {

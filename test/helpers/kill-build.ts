@@ -1,8 +1,11 @@
 /**
  * Kill the indexer CLI (`node --import tsx indexer/cli.ts`) with SIGKILL at chosen moments of a
  * build and check what it leaves: the previous index must still load and answer the same, and a
- * later run must complete. Shared by test/crash-recovery.test.ts (a few kills) and
- * benchmarks/crash.ts (20 kills, recorded in docs/reliability.md).
+ * later run must complete. A moment is a progress line the CLI prints on stderr (read, embed,
+ * keyword, write: one line per 10 % of a stage and one when it ends), so a kill lands in the stage
+ * named rather than at a time that may fall before the build has started. Shared by
+ * test/crash-recovery.test.ts, test/index-build.test.ts and benchmarks/crash.ts (recorded in
+ * docs/reliability.md).
  */
 import { spawn } from 'node:child_process';
 import { cp, readdir, rm } from 'node:fs/promises';
@@ -11,51 +14,58 @@ import { SearchEngine } from '../../core/search.ts';
 import { loadIndex } from '../../server/load-index.ts';
 import { ROOT } from './corpus-index.ts';
 
-/** A kill after `ms` milliseconds, or as soon as the build starts writing its new index. */
-export type KillMoment = { ms: number } | { firstNewPart: true };
+export const STAGES = ['read', 'embed', 'keyword', 'write'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Kill as soon as the CLI prints its `line`-th progress line (1-based) of `stage`. */
+export interface KillMoment {
+  stage: Stage;
+  line: number;
+}
+
+const PROGRESS = /^(read|embed|keyword|write) +\[/;
 
 export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   ms: number;
   stderr: string;
+  /** When the kill was sent (null: the moment never came, the build finished). */
   killedAtMs: number | null;
+  /** Progress lines per stage over the whole run (for planning kills). */
+  lines: Record<Stage, number>;
+  /** The last progress line printed before the kill. */
+  lastLine: string | null;
 }
 
-/** Run the indexer CLI; kill it at the moment given (or let it finish when none is). */
+/** Run the indexer CLI (--json: summary on stdout, progress on stderr); kill it at the moment given. */
 export async function runIndexer(corpus: string, index: string, kill?: KillMoment): Promise<CliRun> {
   const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', index, '--json'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
+  let partial = '';
   let killedAtMs: number | null = null;
-  let finished = false;
-  void exited.then(() => (finished = true));
-  if (kill && 'ms' in kill) {
-    const timer = setTimeout(() => {
-      if (!finished) {
-        killedAtMs = performance.now() - t0;
+  let lastLine: string | null = null;
+  const lines: Record<Stage, number> = { read: 0, embed: 0, keyword: 0, write: 0 };
+  child.stderr.on('data', (d: Buffer) => {
+    const text = d.toString();
+    stderr += text;
+    const all = (partial + text).split('\n');
+    partial = all.pop() ?? '';
+    for (const line of all) {
+      const m = PROGRESS.exec(line);
+      if (!m || killedAtMs !== null) continue;
+      const stage = m[1] as Stage;
+      lines[stage]++;
+      lastLine = line.trim();
+      if (kill && stage === kill.stage && lines[stage] === kill.line) {
         child.kill('SIGKILL');
+        killedAtMs = performance.now() - t0;
       }
-    }, kill.ms);
-    void exited.then(() => clearTimeout(timer));
-  } else if (kill) {
-    const before = new Set(await readdir(index).catch(() => [] as string[]));
-    void (async () => {
-      while (!finished) {
-        const names = await readdir(index).catch(() => [] as string[]);
-        if (names.some((n) => !before.has(n) && n !== 'manifest.json')) {
-          killedAtMs = performance.now() - t0;
-          child.kill('SIGKILL');
-          return;
-        }
-        await new Promise((ok) => setTimeout(ok, 1));
-      }
-    })();
-  }
-  const { code, signal } = await exited;
-  return { code, signal, ms: performance.now() - t0, stderr, killedAtMs };
+    }
+  });
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.once('exit', (c, s) => ok({ code: c, signal: s })));
+  return { code, signal, ms: performance.now() - t0, stderr, killedAtMs, lines, lastLine };
 }
 
 export interface Reference {
@@ -85,6 +95,10 @@ export async function answers(indexDir: string, embedder: Embedder): Promise<Ref
 export interface Trial {
   moment: string;
   killedAtMs: number | null;
+  /** The last progress line the CLI printed before the kill. */
+  lastLine: string | null;
+  /** Whether the process died of the kill (false: it had finished first). */
+  killed: boolean;
   /** What the index folder held after the kill. */
   outcome: 'previous index intact' | 'new index complete';
   leftovers: number;
@@ -92,8 +106,9 @@ export interface Trial {
 
 /**
  * Kill a build at each moment in turn. After each kill the index must load and give exactly
- * the previous answers, or (when the kill came after the build finished) the new ones; in that
- * case the previous index is put back so the next kill has a build to interrupt.
+ * the previous answers, or (when the kill came after the build had written its new manifest)
+ * the new ones; in that case the previous index is put back so the next kill has a build to
+ * interrupt.
  */
 export async function killTrials(options: {
   corpus: string;
@@ -112,15 +127,35 @@ export async function killTrials(options: {
     const now = await answers(options.index, options.embedder);
     const intact = now.docs === options.before.docs && now.answers === options.before.answers;
     const complete = now.docs === options.after.docs && now.answers === options.after.answers;
-    options.check(intact || complete, `after a kill at ${JSON.stringify(moment)} (${run.killedAtMs?.toFixed(0)} ms) the index answers neither as before nor as after`);
+    options.check(intact || complete, `after a kill at ${moment.stage} line ${moment.line} (${run.killedAtMs?.toFixed(0)} ms, last line "${run.lastLine}") the index answers neither as before nor as after`);
     const leftovers = (await readdir(options.index)).filter((n) => n.includes('.tmp-') || !n.endsWith('.json') && !n.endsWith('.f32')).length;
-    trials.push({ moment: 'ms' in moment ? `${moment.ms} ms` : 'first new part written', killedAtMs: run.killedAtMs, outcome: intact ? 'previous index intact' : 'new index complete', leftovers });
+    trials.push({
+      moment: `${moment.stage} line ${moment.line}`,
+      killedAtMs: run.killedAtMs,
+      lastLine: run.lastLine,
+      killed: run.signal === 'SIGKILL',
+      outcome: intact ? 'previous index intact' : 'new index complete',
+      leftovers,
+    });
     if (complete && !intact) {
       await rm(options.index, { recursive: true, force: true });
       await cp(options.snapshot, options.index, { recursive: true });
     }
   }
   return trials;
+}
+
+/**
+ * `count` kill moments over the progress lines an uninterrupted run printed (`lines`): the first
+ * line of each stage first, then lines drawn at random from every stage.
+ */
+export function planKills(lines: Record<Stage, number>, count: number, rnd: () => number): KillMoment[] {
+  const all: KillMoment[] = STAGES.flatMap((stage) => Array.from({ length: lines[stage] }, (_, i) => ({ stage, line: i + 1 })));
+  if (all.length === 0) throw new Error('planKills: the uninterrupted run printed no progress lines');
+  const firsts = STAGES.filter((stage) => lines[stage] > 0).map((stage) => ({ stage, line: 1 }));
+  const out = firsts.slice(0, count);
+  while (out.length < count) out.push(all[Math.floor(rnd() * all.length)]!);
+  return out;
 }
 
 /** A small seeded generator, so a run's kill moments can be repeated. */
