@@ -9,12 +9,12 @@
  * is marked.
  */
 import type { CouncilCount, MentionsResponse, ResultItem, YearCount } from './api-types.ts';
-import { badParam } from './errors.ts';
 import { docPredicate } from './filters.ts';
-import { emptyFilters, hasTerms, mergeFilters, parseQuery, type Filters, type ParsedQuery, type Unit } from './query.ts';
+import { prepareQuery, type PreparedQuery } from './prepared-query.ts';
+import type { Filters, Unit } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
-import { compile, literalHint, mergeSpans, tokensOf, wordsOf, type CompiledMatcher, type Span } from './text-match.ts';
+import { compile, literalHint, mergeSpans, tokensOf, type CompiledMatcher, type Span } from './text-match.ts';
 import type { Paragraph, ProcessedDoc } from './types.ts';
 
 export interface MentionsRequest {
@@ -37,37 +37,11 @@ interface Compiled {
   exclude: CompiledMatcher[];
 }
 
-/**
- * Runs of plain single words become one expression counted as a phrase: "staying put" counts the
- * two words together, as "staying put" in quotes does (core/text-match.ts: in order, the last word
- * with any ending); one plain word counts every form of it (by stem).
- */
-function mentionClauses(q: ParsedQuery): Unit[][] {
-  const out: Unit[][] = [];
-  let run: string[] = [];
-  const flush = (): void => {
-    const text = run.join(' ');
-    if (wordsOf(text).length > 1) out.push([{ kind: 'phrase', text }]);
-    else if (text) out.push([{ kind: 'word', text }]);
-    run = [];
-  };
-  for (const c of q.clauses) {
-    const u = c.any[0]!;
-    if (c.any.length === 1 && u.kind === 'word') run.push(u.text);
-    else {
-      flush();
-      out.push(c.any);
-    }
-  }
-  flush();
-  return out;
-}
-
-function compileQuery(q: ParsedQuery): Compiled {
+function compileQuery(q: PreparedQuery): Compiled {
   const compileAll = (units: Unit[]) => units.map(compile).filter((m): m is CompiledMatcher => m !== null);
   return {
-    clauses: mentionClauses(q).map((any) => ({ matchers: compileAll(any), hints: any.map(literalHint) })).filter((c) => c.matchers.length > 0),
-    exclude: compileAll(q.exclude),
+    clauses: q.mentionClauses.map((any) => ({ matchers: compileAll(any), hints: any.map(literalHint) })).filter((c) => c.matchers.length > 0),
+    exclude: compileAll(q.parsed.exclude),
   };
 }
 
@@ -114,7 +88,7 @@ function paragraphAt(ps: Paragraph[], offset: number): Paragraph | null {
 }
 
 /** Every matching paragraph of the documents, in document then paragraph order. */
-export function findMentions(docs: ProcessedDoc[], q: ParsedQuery): Mention[] {
+export function findMentions(docs: ProcessedDoc[], q: PreparedQuery): Mention[] {
   const c = compileQuery(q);
   if (c.clauses.length === 0) return [];
   const out: Mention[] = [];
@@ -139,17 +113,12 @@ export function findMentions(docs: ProcessedDoc[], q: ParsedQuery): Mention[] {
 }
 
 export function mentions(index: SearchIndex, req: MentionsRequest): MentionsResponse & { all: Mention[] } {
-  const parsed = parseQuery(req.q);
-  const filters = mergeFilters(parsed.filters, req.filters ?? emptyFilters());
-  if (filters.from !== null && filters.to !== null && filters.from > filters.to) {
-    throw badParam('from', `must not be after "to" (${filters.from} > ${filters.to})`);
-  }
-  if (!hasTerms(parsed)) throw badParam('q', 'has no words to search for (only filters or exclusions)');
-  const allow = docPredicate(filters);
+  const prepared = prepareQuery(req.q, req.filters);
+  const allow = docPredicate(prepared.filters);
   const docs = index.docs.filter((d) => allow(d.meta));
   // Newest reports first; paragraphs in reading order.
   const ordered = [...docs].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source));
-  const all = findMentions(ordered, parsed);
+  const all = findMentions(ordered, prepared);
   const occurrences = all.reduce((n, m) => n + m.spans.length, 0);
   const offset = req.offset ?? 0;
   const limit = req.limit ?? 100;

@@ -14,7 +14,8 @@ import { councilKey, councilKeys, docPredicate, facetCounts } from './filters.ts
 import { councilNames, understand, type Understood } from './understand.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
 import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordWeights } from './keyword-search.ts';
-import { emptyFilters, hasTerms, mergeFilters, parseQuery, semanticText, type Filters, type ParsedQuery } from './query.ts';
+import { prepareQuery } from './prepared-query.ts';
+import { semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import { sentenceSpans } from './sentences.ts';
@@ -120,12 +121,7 @@ export class SearchEngine {
     const mode = req.mode ?? 'hybrid';
     const limit = req.limit ?? 10;
     const offset = req.offset ?? 0;
-    const parsed = parseQuery(req.q);
-    const filters = mergeFilters(parsed.filters, req.filters ?? emptyFilters());
-    if (filters.from !== null && filters.to !== null && filters.from > filters.to) {
-      throw badParam('from', `must not be after "to" (${filters.from} > ${filters.to})`);
-    }
-    if (!hasTerms(parsed)) throw badParam('q', 'has no words to search for (only filters or exclusions)');
+    const { parsed, filters } = prepareQuery(req.q, req.filters);
     if (mode !== 'keyword' && !this.embedder) throw badParam('mode', `"${mode}" needs the embedding model, which is not loaded; use mode=keyword`);
 
     const { index } = this;
