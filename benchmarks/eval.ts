@@ -6,11 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { SearchMode } from '../core/api-types.ts';
 import { DEFAULT_TUNING, SearchEngine, type SearchTuning } from '../core/search.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { mean, scoreQuery, type JudgedQuery, type QueryScores } from './relevance.ts';
 
 export interface EvalRow {
@@ -49,8 +49,18 @@ function fmt(n: number): string {
   return n.toFixed(3);
 }
 
+const USAGE = `usage: npm run eval [-- --queries FILE --corpus DIR --index DIR --variants --per-query]
+Builds (or reuses) an index of the judged corpus, runs every judged query in each mode and prints
+nDCG@10, MRR@10, recall@10 and recall@100.
+  --queries FILE   judged queries (default ../shared/eval/dev-queries.json)
+  --corpus DIR     judged corpus (default ../shared/corpus/seeds)
+  --index DIR      where its index goes (default data/eval-seeds)
+  --variants       also run the fusion variants of docs/relevance.md
+  --per-query      print nDCG@10 per query
+  -h, --help       show this help`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = cliArgs(USAGE, {
     options: {
       queries: { type: 'string', default: '../shared/eval/dev-queries.json' },
       corpus: { type: 'string', default: '../shared/corpus/seeds' },

@@ -1,7 +1,7 @@
 /**
  * Errors with a stable code. Every message starts with a fixed prefix naming the part of the
  * product that raised it, so logs and tests can rely on the text:
- *   "Index: ...", "Embedder: ...", "Ingest: ...", "Query: ...", "Request: ...".
+ *   "Index: ...", "Embedder: ...", "Ingest: ...", "Query: ...", "Request: ...", "Config: ...".
  */
 export type ErrorCode =
   | 'invalid_parameter' // 400: a request parameter is malformed or out of range
@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'embedder_unavailable' // model files missing / cannot load
   | 'embedder_mismatch' // index was built with another embedder
   | 'unreadable_file' // ingest could not read a file (the indexer skips it)
+  | 'invalid_config' // an environment variable has a bad value (core/config.ts)
   | 'internal';
 
 export class AppError extends Error {
