@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'invalid_parameter' // 400: a request parameter is malformed or out of range
   | 'not_found' // 404: unknown document, file or route
+  | 'method_not_allowed' // 405: the route exists for GET only
   | 'rate_limited' // 429
   | 'payload_too_large' // 413
   | 'index_missing' // no index has been built yet
@@ -39,6 +40,8 @@ function defaultStatus(code: ErrorCode): number {
       return 400;
     case 'not_found':
       return 404;
+    case 'method_not_allowed':
+      return 405;
     case 'payload_too_large':
       return 413;
     case 'rate_limited':

@@ -72,6 +72,15 @@ export function createApp(service: Service): Hono {
   app.route('/api/feed', feedRoute(service));
   app.route('/files', filesRoute(service));
   app.doc31(OPENAPI_PATH, DOCUMENT_INFO);
+  // Every route answers GET (and HEAD); another method gets a 405 that says so.
+  for (const def of app.openAPIRegistry.definitions) {
+    if (def.type !== 'route') continue;
+    app.all(def.route.path.replace(/\{(\w+)\}/g, ':$1{.+}'), (c, next) => {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+      c.header('Allow', 'GET, HEAD');
+      throw new AppError('method_not_allowed', `Request: method ${c.req.method.slice(0, 20)} not allowed here; use GET`);
+    });
+  }
 
   const webDir = service.options.webDir;
   if (webDir) {

@@ -35,6 +35,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const MAX_HEADER_BYTES = 64 * 1024;
+
 const log = (msg: string, fields: LogFields = {}, level: LogLevel = 'info'): void => writeLine(eventLine(level, msg, fields));
 
 export function defaultWebDir(): string | null {
@@ -60,7 +62,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? cfg.host;
   const port = options.port ?? cfg.port;
   const server: ServerType = await new Promise((ok) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => ok(s));
+    // 64 KB of request line and headers: room for every request the API's schemas allow (core/api-schema.ts).
+    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => ok(s));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
