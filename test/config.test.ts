@@ -1,7 +1,7 @@
 /**
  * core/config.ts, the one reader of the environment, and what every command does with it:
  * --help (usage and the environment variables), a bad variable (one clear error at startup), and
- * the real server taking HOST and LOG_FORMAT from its environment.
+ * the real server taking HOST, RATE_LIMIT and LOG_FORMAT from its environment.
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -101,11 +101,11 @@ describe('every command', () => {
 });
 
 describe('the server from its environment', () => {
-  it('listens on HOST and logs one JSON object per line with LOG_FORMAT=json', async () => {
+  it('listens on HOST, limits each client to RATE_LIMIT and logs one JSON object per line with LOG_FORMAT=json', async () => {
     const indexDir = await ensureCorpusIndex();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR, HOST: '127.0.0.2', PORT: '0', LOG_FORMAT: 'json' },
+      env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR, HOST: '127.0.0.2', PORT: '0', LOG_FORMAT: 'json', RATE_LIMIT: '60' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -130,6 +130,11 @@ describe('the server from its environment', () => {
       expect(url, stdout + stderr).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
       expect((await fetch(`${url}/api/search?q=x&limit=0`)).status).toBe(400);
+      // RATE_LIMIT=60 a minute: a burst of 10, of which 2 are spent.
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await fetch(`${url}/api/help`)).status);
+      expect(statuses.slice(0, 8)).toEqual(Array(8).fill(200));
+      expect(statuses.at(-1)).toBe(429);
       await new Promise((ok) => setTimeout(ok, 200));
       const lines = stdout.trim().split('\n');
       const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
