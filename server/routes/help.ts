@@ -4,7 +4,7 @@ import { HelpResponse } from '../../core/api-schema.ts';
 import { REPORT_TYPES } from '../../core/types.ts';
 import { errors, json, OPENAPI_PATH } from '../openapi.ts';
 
-export const QUERY_HELP: HelpResponse = {
+const QUERY_HELP: HelpResponse = {
   syntax: [
     { example: 'care leavers accommodation', meaning: 'Plain words: ranked; passages with every word come first, every word helps.' },
     { example: '"private fostering"', meaning: 'Exact phrase: the words in this order (case, spacing and hyphens do not matter).' },
