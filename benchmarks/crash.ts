@@ -9,18 +9,24 @@
  */
 import { copyFile, cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { STAGES, answers, killTrials, planKills, runIndexer, seeded } from '../test/helpers/kill-build.ts';
 import { treeHash } from '../test/helpers/tree-hash.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { machineLine } from './machine.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = resolve(ROOT, 'data', 'bench', 'crash');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { kills: { type: 'string', default: '20' }, seed: { type: 'string' } } });
+  const usage = `usage: npm run bench:crash [-- --kills 20 --seed N]
+Kills the indexer at random moments of a build and checks that the previous index still answers;
+prints a Markdown table for docs/reliability.md.
+  --kills N    builds to kill (default 20)
+  --seed N     random seed (default: from the clock)
+  -h, --help   show this help`;
+  const { values } = cliArgs(usage, { options: { kills: { type: 'string', default: '20' }, seed: { type: 'string' } } });
   const kills = Number(values.kills);
   const seed = Number(values.seed ?? Date.now() % 100_000);
   await rm(WORK, { recursive: true, force: true });

@@ -1,22 +1,12 @@
-/**
- * npm run eval [-- --set FILE --corpus DIR --index DIR --per-query --variants]
- * Builds (or reuses: only changed files are read, vectors are reused) an index of the judged
- * corpus, runs every judged query in each mode and, in the same run, a reference BM25 (Lucene's
- * formula and english analyzer, every word ORed) over the same chunks, then prints MRR@10,
- * R@10, R@100 and nDCG@10 per mode, overall and per query kind. --per-query prints the rank of
- * the first hit per query and mode; --variants also runs the ranking variants of docs/relevance.md.
- * A set of themes with exact counts (every-mention.json) is judged as every-mention counts instead.
- * Defaults: the seed dev set (../shared/eval/dev-queries.json over ../shared/corpus/seeds).
- * At scale: --corpus ../shared/scale-corpus --set ../shared/eval/scale/known-item.json
- */
+/** npm run eval: relevance figures (see USAGE below). */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { SearchMode } from '../core/api-types.ts';
 import { DEFAULT_TUNING, SearchEngine, type SearchTuning } from '../core/search.ts';
 import type { SearchIndex } from '../core/search-index.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { scoreTheme, type JudgedTheme } from './mention-counts.ts';
 import { ReferenceBm25 } from './reference-bm25.ts';
 import { judgedQueries, mean, scoreQuery, type JudgedQuery, type QueryScores } from './relevance.ts';
@@ -79,8 +69,25 @@ function table(rows: EvalRow[], select: (i: number) => boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+const USAGE = `usage: npm run eval [-- --set FILE --corpus DIR --index DIR --modes LIST --per-query --variants]
+Builds (or reuses: only changed files are read, vectors are reused) an index of the judged corpus,
+runs every judged query in each mode and a reference BM25 (Lucene's formula, english analyzer,
+every word ORed) over the same chunks in the same run, and prints MRR@10, R@10, R@100 and nDCG@10
+overall and per query kind. A set of themes with exact counts (every-mention.json) is judged as
+every-mention counts, typed plainly and in quotes.
+  --set FILE       judged set (default ../shared/eval/dev-queries.json; --queries is the same)
+  --corpus DIR     judged corpus (default ../shared/corpus/seeds)
+  --index DIR      where its index goes (default data/eval-<corpus folder name>)
+  --modes LIST     modes to run (default keyword,semantic,hybrid)
+  --per-query      print the rank of the first hit per query and mode
+  --variants       also run the ranking variants of docs/relevance.md
+  -h, --help       show this help
+At scale:
+  npm run eval -- --corpus ../shared/scale-corpus --set ../shared/eval/scale/known-item.json
+  npm run eval -- --corpus ../shared/scale-corpus --set ../shared/eval/scale/every-mention.json`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = cliArgs(USAGE, {
     options: {
       set: { type: 'string', default: '../shared/eval/dev-queries.json' },
       queries: { type: 'string' },
@@ -89,16 +96,8 @@ async function main(): Promise<void> {
       variants: { type: 'boolean', default: false },
       'per-query': { type: 'boolean', default: false },
       modes: { type: 'string', default: 'keyword,semantic,hybrid' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write(
-      'usage: npm run eval -- [--set FILE] [--corpus DIR] [--index DIR] [--modes keyword,semantic,hybrid] [--per-query] [--variants]\n' +
-        '  at scale: npm run eval -- --corpus ../shared/scale-corpus --set ../shared/eval/scale/known-item.json\n',
-    );
-    return;
-  }
   const setPath = resolve(values.queries ?? values.set!);
   const corpus = resolve(values.corpus!);
   const indexDir = resolve(values.index ?? `data/eval-${basename(corpus)}`);

@@ -6,12 +6,19 @@
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildIndex } from '../indexer/build.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { machineLine } from './machine.ts';
+
+const USAGE = `usage: npm run bench:index
+Indexes ../shared/bench-corpus plus corpus/ from scratch into data/bench, then again with no
+change, and prints the figures as a Markdown table (docs/benchmarks.md).
+  -h, --help   show this help`;
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = resolve(ROOT, 'data', 'bench');
 
 async function main(): Promise<void> {
+  cliArgs(USAGE, { options: {} });
   const corpus = resolve(WORK, 'corpus');
   const index = resolve(WORK, 'index');
   await rm(WORK, { recursive: true, force: true });

@@ -6,20 +6,25 @@
  */
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getDocument } from '../core/documents.ts';
 import { SearchEngine } from '../core/search.ts';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { reportPages, textPdf } from '../test/helpers/hostile-files.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { machineLine } from './machine.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = resolve(ROOT, 'data', 'bench', 'large-pdf');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { pages: { type: 'string', default: '2000' } } });
+  const usage = `usage: npm run bench:large-pdf [-- --pages 2000]
+Indexes a generated PDF of that many pages next to one real report and reports time, chunks,
+peak RSS and whether a word on one page is found and cited with that page.
+  --pages N    pages of the generated PDF (default 2000)
+  -h, --help   show this help`;
+  const { values } = cliArgs(usage, { options: { pages: { type: 'string', default: '2000' } } });
   const pages = Number(values.pages);
   await rm(WORK, { recursive: true, force: true });
   const corpus = join(WORK, 'corpus');

@@ -17,8 +17,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { cliArgs } from '../scripts/cli.ts';
 import { machineLine, percentile } from './machine.ts';
 import { distinctQueries } from './queries.ts';
 
@@ -191,7 +191,13 @@ function table(phases: PhaseResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, index: { type: 'string' } } });
+  const usage = `usage: npm run bench:load [-- --seconds 60 --index DIR]
+Load test of the real server (server/main.ts on 127.0.0.1) with autocannon; prints Markdown for
+docs/reliability.md and writes data/bench/load-results.json.
+  --seconds N   length of the main phases (default 60)
+  --index DIR   index to serve (default data/bench/index, else the test index of corpus/)
+  -h, --help    show this help`;
+  const { values } = cliArgs(usage, { options: { seconds: { type: 'string', default: '60' }, index: { type: 'string' } } });
   const seconds = Number(values.seconds);
   const benchIndex = resolve(ROOT, 'data', 'bench', 'index');
   let indexDir = values.index ? resolve(values.index) : benchIndex;

@@ -8,11 +8,18 @@ import type { SearchMode } from '../core/api-types.ts';
 import { mentions } from '../core/mentions.ts';
 import { SearchEngine } from '../core/search.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { machineLine, percentile } from './machine.ts';
+
+const USAGE = `usage: npm run bench:query [-- INDEX_DIR]
+Latency of each search mode over 300 realistic queries on the bench index (default
+data/bench/index, built by npm run bench:index), start-up time and RSS; prints Markdown.
+  -h, --help   show this help`;
 import { benchQueries } from './queries.ts';
 
 async function main(): Promise<void> {
-  const indexDir = resolve(process.argv[2] ?? resolve(import.meta.dirname, '..', 'data', 'bench', 'index'));
+  const { positionals } = cliArgs(USAGE, { options: {}, allowPositionals: true });
+  const indexDir = resolve(positionals[0] ?? resolve(import.meta.dirname, '..', 'data', 'bench', 'index'));
   const t0 = performance.now();
   const index = await loadIndex(indexDir);
   const tIndex = performance.now() - t0;

@@ -1,11 +1,12 @@
 /**
  * Errors with a stable code. Every message starts with a fixed prefix naming the part of the
  * product that raised it, so logs and tests can rely on the text:
- *   "Index: ...", "Embedder: ...", "Ingest: ...", "Query: ...", "Request: ...".
+ *   "Index: ...", "Embedder: ...", "Ingest: ...", "Query: ...", "Request: ...", "Config: ...".
  */
 export type ErrorCode =
   | 'invalid_parameter' // 400: a request parameter is malformed or out of range
   | 'not_found' // 404: unknown document, file or route
+  | 'method_not_allowed' // 405: the route exists for GET only
   | 'rate_limited' // 429
   | 'payload_too_large' // 413
   | 'index_missing' // no index has been built yet
@@ -14,6 +15,7 @@ export type ErrorCode =
   | 'embedder_unavailable' // model files missing / cannot load
   | 'embedder_mismatch' // index was built with another embedder
   | 'unreadable_file' // ingest could not read a file (the indexer skips it)
+  | 'invalid_config' // an environment variable has a bad value (core/config.ts)
   | 'internal';
 
 export class AppError extends Error {
@@ -38,6 +40,8 @@ function defaultStatus(code: ErrorCode): number {
       return 400;
     case 'not_found':
       return 404;
+    case 'method_not_allowed':
+      return 405;
     case 'payload_too_large':
       return 413;
     case 'rate_limited':

@@ -4,20 +4,20 @@
  * Plain data only: everything here is JSON-serialisable and shared by indexer, server and web.
  */
 
-/** Kind of report, decided from the text and the file name (or a catalog sidecar). */
-export type ReportType =
-  | 'apa' // annual performance assessment letter (2005-2008)
-  | 'jar' // joint area review (2005-2009)
-  | 'slac' // inspection of safeguarding and looked after children services (2009-2013)
-  | 'sif' // single inspection framework: services for children in need of help and protection (2013-2017)
-  | 'ilacs' // inspection of local authority children's services (2018-)
-  | 'focused-visit'
-  | 'committee' // council scrutiny / committee papers
-  | 'other';
+/**
+ * Kinds of report, decided from the text and the file name (or a catalog sidecar):
+ *   apa            annual performance assessment letter (2005-2008)
+ *   jar            joint area review (2005-2009)
+ *   slac           inspection of safeguarding and looked after children services (2009-2013)
+ *   sif            single inspection framework: children in need of help and protection (2013-2017)
+ *   ilacs          inspection of local authority children's services (2018-)
+ *   focused-visit
+ *   committee      council scrutiny / committee papers
+ *   other
+ */
+export const REPORT_TYPES = ['apa', 'jar', 'slac', 'sif', 'ilacs', 'focused-visit', 'committee', 'other'] as const;
 
-export const REPORT_TYPES: readonly ReportType[] = [
-  'apa', 'jar', 'slac', 'sif', 'ilacs', 'focused-visit', 'committee', 'other',
-];
+export type ReportType = (typeof REPORT_TYPES)[number];
 
 /** A judgement stated in a report, e.g. { area: 'overall effectiveness', grade: 'good' } or an APA grade '3'. */
 export interface Judgement {

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from '@huggingface/transformers';
+import { config, type Config } from '../core/config.ts';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import { verifyModelFiles } from './model-files.ts';
@@ -25,13 +26,12 @@ export const VENDORED_EMBEDDERS: readonly string[] = [DEFAULT_EMBEDDER_ID];
 
 /** <repo>/models, or env MODELS_DIR. */
 export function defaultModelsDir(): string {
-  if (process.env.MODELS_DIR) return resolve(process.env.MODELS_DIR);
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', 'models');
+  return config().modelsDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', 'models');
 }
 
-/** The embedder id to use: the argument, else env EMBEDDER, else the default. */
-export function resolveEmbedderId(id?: string): string {
-  const chosen = (id ?? process.env.EMBEDDER ?? '').trim();
+/** The embedder id to use: the argument, else EMBEDDER, else the default. */
+export function resolveEmbedderId(id?: string, cfg: Config = config()): string {
+  const chosen = (id ?? cfg.embedder ?? '').trim();
   return chosen === '' ? DEFAULT_EMBEDDER_ID : chosen;
 }
 

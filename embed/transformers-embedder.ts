@@ -13,6 +13,7 @@
  */
 import { AutoModel, AutoTokenizer, env } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
+import { config } from '../core/config.ts';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import type { EmbedderInfo } from '../core/types.ts';
@@ -68,7 +69,7 @@ export class TransformersEmbedder implements Embedder {
   static async load(opts: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     const run = async (): Promise<TransformersEmbedder> => {
       const t0 = performance.now();
-      const threads = opts.threads ?? (Number(process.env.EMBED_THREADS) || 2);
+      const threads = opts.threads ?? config().embedThreads;
       env.allowLocalModels = true;
       env.allowRemoteModels = opts.allowRemote ?? false;
       env.localModelPath = opts.modelsDir.endsWith('/') ? opts.modelsDir : `${opts.modelsDir}/`;

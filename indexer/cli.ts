@@ -4,30 +4,34 @@
  * ETA of each stage: read, embed, keyword, write) on stderr, also with --json, then prints a
  * summary on stdout (one JSON line with --json). Exits non-zero only for fatal errors.
  */
-import { parseArgs } from 'node:util';
+import { config } from '../core/config.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { buildIndex, type BuildSummary } from './build.ts';
-import { defaultCorpusDir, defaultIndexDir } from '../core/paths.ts';
+
+const USAGE = `usage: npm run index -- [--corpus DIR] [--index DIR] [--embedder ID] [--force] [--json]
+Builds or updates the index of the corpus folder: new, changed and removed files only.
+  --corpus DIR     folder of the reports (default CORPUS_DIR, else ./corpus)
+  --index DIR      folder of the index (default INDEX_DIR, else ./data)
+  --embedder ID    embedder for a new index (default EMBEDDER, else minilm-l6-v2-int8)
+  --force          rebuild everything
+  --json           print the summary as one JSON line
+  -h, --help       show this help`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = cliArgs(USAGE, {
     options: {
       corpus: { type: 'string' },
       index: { type: 'string' },
       embedder: { type: 'string' },
       force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    process.stdout.write('usage: npm run index -- [--corpus DIR] [--index DIR] [--embedder ID] [--force] [--json]\n');
-    return;
-  }
   const json = values.json === true;
   // Progress goes to stderr whatever the output format, so stdout holds only the summary.
   const summary = await buildIndex({
-    corpusDir: values.corpus ?? defaultCorpusDir(),
-    indexDir: values.index ?? defaultIndexDir(),
+    corpusDir: values.corpus ?? config().corpusDir,
+    indexDir: values.index ?? config().indexDir,
     embedderId: values.embedder,
     force: values.force === true,
     log: (line) => process.stderr.write(`${line}\n`),

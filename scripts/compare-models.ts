@@ -2,12 +2,12 @@
  * Compares candidate embedding models on ../shared/eval/dev-queries.json (30 judged queries on the
  * five seed texts): naive paragraph chunks, dense retrieval only (cosine), graded relevance.
  *
- *   npx tsx scripts/compare-models.ts [MODEL_DIR ...]     (default: models/minilm-l6-v2-int8)
+ *   npx tsx scripts/compare-models.ts [--queries FILE] [--max-tokens N] [MODEL_DIR ...]
  *
  * Each MODEL_DIR is a transformers.js model folder (config.json, tokenizer.json,
  * onnx/model_quantized.onnx, optional sentence-transformers pooling files).
- * Env: EVAL_QUERIES (path to the judged queries), CORPUS_DIR (default corpus), EMBED_THREADS,
- *      MAX_TOKENS (truncate passages and queries to this many tokens instead of the model's limit).
+ * (default: models/minilm-l6-v2-int8). The seed texts come from CORPUS_DIR/seeds; EMBED_THREADS
+ * sets the model threads (core/config.ts).
  * Throughput is given as wall-clock chunks/s and as chunks per CPU-second x threads, which stays
  * meaningful when other processes share the machine.
  * A chunk is relevant to a judged passage when it comes from that passage's file and contains its
@@ -18,7 +18,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { readModelSpec } from '../embed/model-spec.ts';
 import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
 import { fold } from '../benchmarks/relevance.ts';
+import { config } from '../core/config.ts';
 import { scoreAll, topK } from '../core/vectors.ts';
+import { cliArgs } from './cli.ts';
+
+const USAGE = `usage: npx tsx scripts/compare-models.ts [--queries FILE] [--max-tokens N] [MODEL_DIR ...]
+Compares embedding models (transformers.js folders; default models/minilm-l6-v2-int8) on judged
+queries over the seed texts in CORPUS_DIR/seeds: dense retrieval only, graded relevance.
+  --queries FILE    judged queries (default ../shared/eval/dev-queries.json)
+  --max-tokens N    truncate passages and queries to N tokens instead of the model's limit
+  -h, --help        show this help`;
 
 interface Judged {
   file: string;
@@ -115,9 +124,11 @@ function mean(xs: number[]): number {
 
 async function main(): Promise<void> {
   const repo = resolve(dirname(new URL(import.meta.url).pathname), '..');
-  const evalPath = process.env.EVAL_QUERIES ?? resolve(repo, '..', 'shared', 'eval', 'dev-queries.json');
-  const seedsDir = join(process.env.CORPUS_DIR ?? join(repo, 'corpus'), 'seeds');
-  const modelDirs = process.argv.slice(2).map((d) => resolve(d));
+  const { values, positionals } = cliArgs(USAGE, { options: { queries: { type: 'string' }, 'max-tokens': { type: 'string' } }, allowPositionals: true });
+  const evalPath = resolve(values.queries ?? resolve(repo, '..', 'shared', 'eval', 'dev-queries.json'));
+  const seedsDir = join(config().corpusDir, 'seeds');
+  const maxTokens = Number(values['max-tokens'] ?? 0);
+  const modelDirs = positionals.map((d) => resolve(d));
   if (modelDirs.length === 0) modelDirs.push(join(repo, 'models', 'minilm-l6-v2-int8'));
 
   const queries = (JSON.parse(await readFile(evalPath, 'utf8')) as { queries: EvalQuery[] }).queries;
@@ -136,8 +147,8 @@ async function main(): Promise<void> {
   for (const dir of modelDirs) {
     const name = basename(dir);
     const spec = await readModelSpec(dir, name);
-    if (Number(process.env.MAX_TOKENS) > 0) spec.maxLength = Number(process.env.MAX_TOKENS);
-    const threads = Number(process.env.EMBED_THREADS) || 2;
+    if (maxTokens > 0) spec.maxLength = maxTokens;
+    const threads = config().embedThreads;
     const emb = await TransformersEmbedder.load({ id: name, modelsDir: dirname(dir), name, spec, dtype: 'q8' });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestPdf } from '../indexer/ingest/pdf.ts';
+import { cliArgs } from './cli.ts';
 
 function pdfFiles(dir: string): string[] {
   const out: string[] = [];
@@ -61,6 +62,9 @@ async function stats(dir: string): Promise<void> {
   );
 }
 
-const args = process.argv.slice(2);
-if (args[0] === '--dump' && args[1]) await dump(args[1]);
-else await stats(args[0] ?? 'corpus');
+const USAGE = `usage: npx tsx scripts/pdf-stats.ts [DIR]          time, pages and blocks of every PDF under DIR (default corpus)
+       npx tsx scripts/pdf-stats.ts --dump FILE    the blocks of one PDF (page range, hint, text)
+  -h, --help   show this help`;
+const { values, positionals } = cliArgs(USAGE, { options: { dump: { type: 'string' } }, allowPositionals: true });
+if (values.dump) await dump(values.dump);
+else await stats(positionals[0] ?? 'corpus');

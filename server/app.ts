@@ -1,19 +1,25 @@
 /**
  * The Hono app: JSON API, original files and the built web UI, from a Service (the current
  * search engine). Security headers on every response, gzip, one log line per request, and one
- * onError that turns every failure into JSON `{ error: { code, message } }`.
+ * onError that turns every failure into JSON `{ error: { code, message } }`. Every API route is
+ * declared with its schemas (core/api-schema.ts), which validate its parameters and make the
+ * OpenAPI 3.1 document at GET /api/openapi.json.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, Hono } from 'hono';
+import type { BlankEnv } from 'hono/types';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ErrorResponse } from '../core/api-types.ts';
 import { AppError } from '../core/errors.ts';
+import { eventLine, requestLine, writeLine } from './log.ts';
+import { DOCUMENT_INFO, OPENAPI_PATH, paramError } from './openapi.ts';
 import { rateLimit } from './rate-limit.ts';
 import { documentsRoute } from './routes/documents.ts';
 import { feedRoute } from './routes/feed.ts';
@@ -25,13 +31,13 @@ import { searchRoute } from './routes/search.ts';
 import type { Service } from './service.ts';
 
 export function createApp(service: Service): Hono {
-  const app = new Hono();
-  const log = service.options.log === undefined ? (line: string) => process.stdout.write(`${line}\n`) : service.options.log;
+  const app = new OpenAPIHono<BlankEnv>({ defaultHook: paramError });
+  const log = service.options.log === undefined ? writeLine : service.options.log;
 
   app.use('*', async (c, next) => {
     const t0 = performance.now();
     await next();
-    if (log) log(`${new Date().toISOString()} ${c.req.method} ${c.req.path}${new URL(c.req.url).search} ${c.res.status} ${(performance.now() - t0).toFixed(1)}ms`);
+    if (log) log(requestLine({ method: c.req.method, path: c.req.path, query: new URL(c.req.url).search, status: c.res.status, ms: performance.now() - t0 }));
   });
   app.use(
     '*',
@@ -65,6 +71,16 @@ export function createApp(service: Service): Hono {
   app.route('/api/help', helpRoute());
   app.route('/api/feed', feedRoute(service));
   app.route('/files', filesRoute(service));
+  app.doc31(OPENAPI_PATH, DOCUMENT_INFO);
+  // Every route answers GET (and HEAD); another method gets a 405 that says so.
+  for (const def of app.openAPIRegistry.definitions) {
+    if (def.type !== 'route') continue;
+    app.all(def.route.path.replace(/\{(\w+)\}/g, ':$1{.+}'), (c, next) => {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+      c.header('Allow', 'GET, HEAD');
+      throw new AppError('method_not_allowed', `Request: method ${c.req.method.slice(0, 20)} not allowed here; use GET`);
+    });
+  }
 
   const webDir = service.options.webDir;
   if (webDir) {
@@ -107,7 +123,9 @@ function errorResponse(err: unknown, c: Context, log: ((line: string) => void) |
     code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_parameter';
     message = `Request: ${err.message || 'bad request'}`;
   }
-  if (status >= 500 && log) log(`error: ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.stack?.split('\n').slice(0, 3).join(' | ') : String(err)}`);
+  if (status >= 500 && log) {
+    log(eventLine('error', `error: ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.stack?.split('\n').slice(0, 3).join(' | ') : String(err)}`, { method: c.req.method, path: c.req.path, status }));
+  }
   const body: ErrorResponse = { error: { code, message } };
   return c.json(body, status as 400);
 }

@@ -10,10 +10,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { MANIFEST_FILE } from '../core/index-file.ts';
-import { defaultCorpusDir, defaultIndexDir } from '../core/paths.ts';
+import { config } from '../core/config.ts';
 import { SearchEngine } from '../core/search.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { createApp } from './app.ts';
 import { loadIndex, loadIndexEmbedder } from './load-index.ts';
+import { eventLine, writeLine, type LogFields, type LogLevel } from './log.ts';
 import { Service } from './service.ts';
 
 export interface ServerOptions {
@@ -37,9 +39,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const log = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
+const MAX_HEADER_BYTES = 64 * 1024;
+
+const log = (msg: string, fields: LogFields = {}, level: LogLevel = 'info'): void => writeLine(eventLine(level, msg, fields));
 
 export function defaultWebDir(): string | null {
   const dir = resolve(fileURLToPath(import.meta.url), '..', '..', 'dist', 'web');
@@ -48,33 +50,34 @@ export function defaultWebDir(): string | null {
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const t0 = performance.now();
-  const indexDir = options.indexDir ?? defaultIndexDir();
+  const cfg = config();
+  const indexDir = options.indexDir ?? cfg.indexDir;
   const index = await loadIndex(indexDir);
   const embedder = await loadIndexEmbedder(index);
   const engine = new SearchEngine(index, embedder);
   // Warm the model and the search paths, so the first user's query is as fast as the rest.
   await engine.search({ q: 'care leavers accommodation', mode: 'hybrid' });
   const service = new Service(engine, {
-    corpusDir: options.corpusDir ?? defaultCorpusDir(),
+    corpusDir: options.corpusDir ?? cfg.corpusDir,
     webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? Number(process.env.RATE_LIMIT ?? 0),
+    rateLimitPerMinute: options.rateLimitPerMinute ?? cfg.rateLimit,
     now: options.now,
   });
   const app = createApp(service);
-  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
-  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const host = options.host ?? cfg.host;
+  const port = options.port ?? cfg.port;
   const server: ServerType = await new Promise((ok) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => ok(s));
+    // 64 KB of request line and headers: room for every request the API's schemas allow (core/api-schema.ts).
+    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => ok(s));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-  log(`server: listening on ${url} (${index.docs.length} documents, ${index.chunks.length} chunks, embedder ${embedder.info.id}, ready in ${Math.round(performance.now() - t0)} ms)`);
-  if (!service.options.webDir) log('server: no built web UI in dist/web (run "npm run build:web"); serving the API only');
+  log(`server: listening on ${url} (${index.docs.length} documents, ${index.chunks.length} chunks, embedder ${embedder.info.id}, ready in ${Math.round(performance.now() - t0)} ms)`,
+    { url, documents: index.docs.length, chunks: index.chunks.length, embedder: embedder.info.id, buildId: index.manifest.buildId });
+  if (!service.options.webDir) log('server: no built web UI in dist/web (run "npm run build:web"); serving the API only', {}, 'warn');
 
   let buildId = index.manifest.buildId;
-  /** A build that failed to load is not read again (nor logged again) until another replaces it. */
-  let refused: string | null = null;
   let reloading = false;
   let checks = 0;
   const reloadMs = options.reloadMs ?? 2000;
@@ -97,7 +100,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     } catch {
       return;
     }
-    if (next === buildId || next === refused) return;
+    if (next === buildId) {
+      service.refused = null; // the manifest is back to the build being served
+      return;
+    }
+    // A build that failed to load is not read again (nor logged again) until another replaces it.
+    if (next === service.refused?.buildId) return;
     try {
       const fresh = await loadIndex(indexDir);
       const engine = service.engine;
@@ -106,10 +114,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       service.swap(new SearchEngine(fresh, freshEmbedder));
       if (!sameModel) await engine.embedder?.dispose();
       buildId = fresh.manifest.buildId;
-      log(`server: switched to index ${buildId} (${fresh.docs.length} documents, ${fresh.chunks.length} chunks)`);
+      service.refused = null;
+      log(`server: switched to index ${buildId} (${fresh.docs.length} documents, ${fresh.chunks.length} chunks)`, { buildId, documents: fresh.docs.length, chunks: fresh.chunks.length });
     } catch (err) {
-      refused = next;
-      log(`server: new index not loaded, still serving ${buildId}: ${(err as Error).message}`);
+      const reason = (err as Error).message;
+      service.refused = { buildId: next, reason, at: new Date().toISOString() };
+      log(`server: new index not loaded, still serving ${buildId}: ${reason}`, { buildId, refused: next }, 'warn');
     }
   }
 
@@ -125,7 +135,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
+const USAGE = `usage: tsx server/main.ts
+Serves the saved index in INDEX_DIR (no indexing; npm start builds it first) on HOST:PORT, and
+switches to a new index when a build replaces it.
+  -h, --help   show this help`;
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  cliArgs(USAGE, { options: {} });
   startServer().catch((err: unknown) => {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

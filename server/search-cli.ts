@@ -3,16 +3,28 @@
  *   [--council X] [--type T] [--from Y] [--to Y] [--json] [--index DIR]
  * Prints the same cited results as the API, from the saved index.
  */
-import { parseArgs } from 'node:util';
 import type { SearchMode, SearchResponse } from '../core/api-types.ts';
 import { AppError } from '../core/errors.ts';
-import { defaultIndexDir } from '../core/paths.ts';
+import { config } from '../core/config.ts';
 import { parseType, parseYear } from '../core/query.ts';
 import { SEARCH_MODES, SearchEngine } from '../core/search.ts';
+import { cliArgs } from '../scripts/cli.ts';
 import { loadIndex, loadIndexEmbedder } from './load-index.ts';
 
+const USAGE = `usage: npm run search -- "WORDS" [--mode hybrid|keyword|semantic] [--limit N] [--council X]
+         [--type T] [--from YEAR] [--to YEAR] [--json] [--index DIR]
+Searches the saved index and prints cited results (the same as GET /api/search).
+  --mode M        hybrid (default), keyword or semantic
+  --limit N       results to show, 1-100 (default 10)
+  --council X     only this council (repeatable)
+  --type T        only this report type (repeatable)
+  --from, --to    years
+  --json          print the API's JSON answer
+  --index DIR     folder of the index (default INDEX_DIR, else ./data)
+  -h, --help      show this help`;
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = cliArgs(USAGE, {
     allowPositionals: true,
     options: {
       mode: { type: 'string', default: 'hybrid' },
@@ -29,7 +41,7 @@ async function main(): Promise<void> {
   if (!q) throw new AppError('invalid_parameter', 'Query: give the words to search for, e.g. npm run search -- "care leavers accommodation"');
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new AppError('invalid_parameter', `Query: --mode must be one of ${SEARCH_MODES.join(', ')}`);
-  const index = await loadIndex(values.index ?? defaultIndexDir());
+  const index = await loadIndex(values.index ?? config().indexDir);
   const embedder = mode === 'keyword' ? null : await loadIndexEmbedder(index);
   const engine = new SearchEngine(index, embedder);
   const res = await engine.search({

@@ -2,6 +2,7 @@
  * What the routes serve from: the search engine over the current index, swapped atomically when
  * a new index is loaded (a request sees the old engine or the new one, never a mix).
  */
+import type { RefusedIndex } from '../core/api-types.ts';
 import type { SearchEngine } from '../core/search.ts';
 
 export interface ServiceOptions {
@@ -20,6 +21,8 @@ export interface ServiceOptions {
 export class Service {
   private current: SearchEngine;
   readonly options: ServiceOptions;
+  /** A newer index on disk that failed to load (shown by /api/health), until one loads or the manifest is back to the served build. */
+  refused: RefusedIndex | null = null;
 
   constructor(engine: SearchEngine, options: ServiceOptions) {
     this.current = engine;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../core/config.ts';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import { BatchQueue } from '../embed/batch-queue.ts';
@@ -107,17 +108,11 @@ describe.skipIf(model.skip)('vendored embedder', () => {
 
 describe('embedder ids and errors', () => {
   it('resolves the default and the EMBEDDER override', () => {
-    const saved = process.env.EMBEDDER;
-    try {
-      delete process.env.EMBEDDER;
-      expect(resolveEmbedderId()).toBe(DEFAULT_EMBEDDER_ID);
-      process.env.EMBEDDER = 'hf:BAAI/bge-small-en-v1.5';
-      expect(resolveEmbedderId()).toBe('hf:BAAI/bge-small-en-v1.5');
-      expect(resolveEmbedderId('minilm-l6-v2-int8')).toBe('minilm-l6-v2-int8');
-    } finally {
-      if (saved === undefined) delete process.env.EMBEDDER;
-      else process.env.EMBEDDER = saved;
-    }
+    expect(resolveEmbedderId(undefined, parseConfig({}))).toBe(DEFAULT_EMBEDDER_ID);
+    expect(resolveEmbedderId(undefined, parseConfig({ EMBEDDER: ' ' }))).toBe(DEFAULT_EMBEDDER_ID);
+    const hf = parseConfig({ EMBEDDER: 'hf:BAAI/bge-small-en-v1.5' });
+    expect(resolveEmbedderId(undefined, hf)).toBe('hf:BAAI/bge-small-en-v1.5');
+    expect(resolveEmbedderId('minilm-l6-v2-int8', hf)).toBe('minilm-l6-v2-int8');
   });
 
   it('names the folder and files for an unknown hf: model', async () => {

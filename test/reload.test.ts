@@ -158,7 +158,10 @@ describe('re-indexing while serving', () => {
     for (let i = 0; i < 5; i++) {
       const res = await fetch(`${server.url}/api/health`);
       expect(res.status).toBe(200);
-      expect(stable(await res.text())).toBe(healthBefore);
+      // The same index, now marked stale with the refused build (test/health-refused.test.ts).
+      const health = (await res.json()) as HealthResponse;
+      expect(health.status).toBe('stale');
+      expect(stable(JSON.stringify({ ...health, status: 'ok', refused: undefined }))).toBe(healthBefore);
     }
     await writeAtomic(join(index, MANIFEST_FILE), new TextEncoder().encode(good));
     await rm(join(index, bogus));

@@ -163,7 +163,7 @@ const HEADER_PATHS: Array<[string, number, RequestInit?]> = [
   ['/api/search?q=care&mode=keyword', 200], ['/api/mentions?q=care&limit=1', 200], ['/api/mentions?q=care&format=csv', 200], ['/api/feed?q=care', 200],
   [`/files/${S0}`, 200], ['/api/search?q=', 400], ['/api/search?q=x&limit=0', 400], ['/api/documents/nope', 404], ['/api/nothing', 404], ['/files/nothing', 404],
   ['/api/search?q=care', 413, { method: 'POST', body: 'x'.repeat(64 * 1024), headers: { 'content-length': String(64 * 1024) } }],
-  ['/api/health', 404, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'GET' } }],
+  ['/api/health', 405, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'GET' } }],
 ];
 
 function expectSecurityHeaders(res: Response, where: string): void {
@@ -323,8 +323,8 @@ describe('the real server', () => {
   beforeAll(async () => {
     delete process.env.HOST;
     delete process.env.PORT;
-    process.env.RATE_LIMIT = '120';
-    server = await startServer({ indexDir: CORPUS_INDEX_DIR, corpusDir: CORPUS_DIR, port: 0, webDir: null, reloadMs: 0, now: () => frozenAt ?? Date.now() });
+    // RATE_LIMIT as the server reads it from the environment: test/config.test.ts.
+    server = await startServer({ indexDir: CORPUS_INDEX_DIR, corpusDir: CORPUS_DIR, port: 0, webDir: null, reloadMs: 0, rateLimitPerMinute: 120, now: () => frozenAt ?? Date.now() });
     port = Number(new URL(server.url).port);
   }, 120_000);
 
@@ -343,15 +343,12 @@ describe('the real server', () => {
     expect(await refused('127.0.0.2', port)).toBe(true);
   });
 
-  it('binds the address HOST names instead', async (ctx) => {
-    process.env.HOST = '127.0.0.2';
+  it('binds the address it is given (HOST, test/config.test.ts) instead', async (ctx) => {
     let other: RunningServer;
     try {
-      other = await startServer({ indexDir: CORPUS_INDEX_DIR, corpusDir: CORPUS_DIR, port: 0, webDir: null, reloadMs: 0 });
+      other = await startServer({ indexDir: CORPUS_INDEX_DIR, corpusDir: CORPUS_DIR, host: '127.0.0.2', port: 0, webDir: null, reloadMs: 0 });
     } catch (err) {
       return missingNow(ctx, `cannot listen on 127.0.0.2 here (${(err as Error).message}); HOST check not run`);
-    } finally {
-      delete process.env.HOST;
     }
     try {
       expect(other.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);

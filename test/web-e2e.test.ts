@@ -267,12 +267,18 @@ describe.skipIf(chromium.skip)('web UI against the real server on corpus/', () =
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const fileStatuses: number[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/files/')) fileStatuses.push(r.status());
+    });
     await page.goto(`${server.url}${hit!.url.replace('#', `?q=${encodeURIComponent(QUERY)}#`)}`);
     await page.locator(`reader-page [id="${hit!.anchor}"]`).waitFor();
     await page.locator('reader-page button', { hasText: 'Original page' }).click();
     await expect.poll(() => page.locator('pdf-page-view .hl').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     const link = await page.locator('reader-page .toolbar a[target="_blank"]').getAttribute('href');
     expect(link).toMatch(new RegExp(`^/files/.+#page=${hit!.page}$`));
+    // The PDF comes in byte ranges (test/files-range.test.ts), not as one whole download.
+    expect(fileStatuses).toContain(206);
     await page.locator('pdf-page-view').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'reader-original-page.png') });
     expect(errors).toEqual([]);

@@ -3,6 +3,9 @@ import type { MentionItem } from '../../core/mentions.ts';
 
 const COLUMNS = ['council', 'year', 'date', 'type', 'report', 'section', 'paragraph', 'page', 'occurrences', 'citation', 'link', 'text'];
 
+/** First in the file, so Excel reads it as UTF-8 (curly quotes, accents) rather than the local code page. */
+export const CSV_BOM = '\uFEFF';
+
 export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
 export function csvRow(m: MentionItem, origin: string): string {

@@ -1,10 +1,32 @@
-/** GET /api/documents and /api/documents/:id */
-import { Hono } from 'hono';
+/** GET /api/documents and /api/documents/{id} */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { DocumentParams, DocumentResponse, DocumentsResponse } from '../../core/api-schema.ts';
 import { getDocument, listDocuments } from '../../core/documents.ts';
+import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
 
-export function documentsRoute(service: Service): Hono {
-  return new Hono()
-    .get('/', (c) => c.json(listDocuments(service.engine.index)))
-    .get('/:id', (c) => c.json(getDocument(service.engine.index, c.req.param('id'))));
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['documents'],
+  summary: 'Every indexed report, newest first',
+  responses: { 200: json(DocumentsResponse, 'The documents with their metadata and sizes.'), ...errors() },
+});
+
+/** `example`: a real document id, so the document shows (and fuzzers try) one that exists. */
+function one(example: string | undefined) {
+  return createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['documents'],
+    summary: "One report's outline and paragraphs, for the reader",
+    request: { params: example === undefined ? DocumentParams : DocumentParams.extend({ id: DocumentParams.shape.id.meta({ example }) }) },
+    responses: { 200: json(DocumentResponse, 'The document, its outline, paragraphs with citations, and a link to the original file.'), ...errors(404) },
+  });
+}
+
+export function documentsRoute(service: Service): OpenAPIHono {
+  return new OpenAPIHono()
+    .openapi(list, (c) => c.json(listDocuments(service.engine.index), 200))
+    .openapi(one(service.engine.index.docs[0]?.meta.id), (c) => c.json(getDocument(service.engine.index, c.req.valid('param').id), 200));
 }

@@ -1,18 +1,29 @@
-/** GET /api/health: the index and the embedder actually in use. */
-import { Hono } from 'hono';
-import type { HealthResponse } from '../../core/api-types.ts';
+/** GET /api/health: the index and the embedder actually in use, and a newer index that was refused. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { HealthResponse } from '../../core/api-schema.ts';
+import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
 
-export function healthRoute(service: Service): Hono {
-  return new Hono().get('/', (c) => {
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['service'],
+  summary: 'The index and embedder in use; "stale" when a newer index on disk was refused',
+  responses: { 200: json(HealthResponse, 'Counts, embedder and build time of the index being served.'), ...errors() },
+});
+
+export function healthRoute(service: Service): OpenAPIHono {
+  return new OpenAPIHono().openapi(route, (c) => {
     const { index, embedder } = service.engine;
+    const refused = service.refused;
     const body: HealthResponse = {
-      status: 'ok',
+      status: refused ? 'stale' : 'ok',
       documents: index.docs.length,
       chunks: index.chunks.length,
       embedder: embedder?.info ?? index.manifest.embedder,
       builtAt: index.manifest.builtAt,
+      ...(refused ? { refused } : {}),
     };
-    return c.json(body);
+    return c.json(body, 200);
   });
 }

@@ -1,8 +1,10 @@
 /** GET /api/help: the query syntax, modes and parameters, as shown by the UI's help panel. */
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { HelpResponse } from '../../core/api-schema.ts';
 import { REPORT_TYPES } from '../../core/types.ts';
+import { errors, json, OPENAPI_PATH } from '../openapi.ts';
 
-export const QUERY_HELP = {
+const QUERY_HELP: HelpResponse = {
   syntax: [
     { example: 'care leavers accommodation', meaning: 'Plain words: ranked; passages with every word come first, every word helps.' },
     { example: '"private fostering"', meaning: 'Exact phrase: the words in this order (case, spacing and hyphens do not matter).' },
@@ -18,6 +20,7 @@ export const QUERY_HELP = {
     'Typos in ordinary words are tolerated (safegaurding finds safeguarding).',
     'Acronyms and synonyms apply in keyword and hybrid modes: LAC finds looked after children and children in care; care leavers finds young people leaving care.',
     'Every-mention counts (/api/mentions) match words and phrases exactly as typed (words by stem), without synonyms.',
+    `Every route, parameter and answer of the API is described in the OpenAPI 3.1 document at ${OPENAPI_PATH}.`,
   ],
   modes: {
     hybrid: 'Words and meaning together (default).',
@@ -29,8 +32,17 @@ export const QUERY_HELP = {
     '/api/mentions': 'q, council, type, from, to, judgement, limit, offset, format=json|csv',
     '/api/feed': 'q (Atom feed of the newest reports matching the query)',
   },
+  openapi: OPENAPI_PATH,
 };
 
-export function helpRoute(): Hono {
-  return new Hono().get('/', (c) => c.json(QUERY_HELP));
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['service'],
+  summary: 'The query syntax, search modes and parameters in brief, and where the OpenAPI document is',
+  responses: { 200: json(HelpResponse, 'Examples with their meaning, notes, modes and parameters.'), ...errors() },
+});
+
+export function helpRoute(): OpenAPIHono {
+  return new OpenAPIHono().openapi(route, (c) => c.json(QUERY_HELP, 200));
 }

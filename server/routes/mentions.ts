@@ -1,28 +1,41 @@
 /** GET /api/mentions (JSON, or every row as CSV with format=csv) */
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
-import { badParam } from '../../core/errors.ts';
+import { MentionsQuery, MentionsResponse } from '../../core/api-schema.ts';
 import { mentionItem, mentions } from '../../core/mentions.ts';
+import { errors } from '../openapi.ts';
 import type { Service } from '../service.ts';
-import { filterParams, intParam, queryParam } from '../params.ts';
-import { CSV_HEADER, csvRow } from './csv.ts';
+import { CSV_BOM, CSV_HEADER, csvRow } from './csv.ts';
 
-export function mentionsRoute(service: Service): Hono {
-  return new Hono().get('/', async (c) => {
-    const q = queryParam(c);
-    const filters = filterParams(c);
-    const format = c.req.query('format') ?? 'json';
-    if (format !== 'json' && format !== 'csv') throw badParam('format', `must be json or csv (got "${format.slice(0, 20)}")`);
-    const limit = intParam(c, 'limit', 100, 1, 100_000);
-    const offset = intParam(c, 'offset', 0, 0, 10_000_000);
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['mentions'],
+  summary: 'Every mention: counts per year and council, and the paragraphs (JSON) or all of them (CSV)',
+  request: { query: MentionsQuery },
+  responses: {
+    200: {
+      description: 'format=json: totals, counts and a page of paragraphs. format=csv: every paragraph with citation and link, UTF-8 with a byte order mark.',
+      content: {
+        'application/json': { schema: MentionsResponse },
+        'text/csv': { schema: z.string() },
+      },
+    },
+    ...errors(400),
+  },
+});
+
+export function mentionsRoute(service: Service): OpenAPIHono {
+  return new OpenAPIHono().openapi(route, async (c) => {
+    const { q, format, limit, offset, ...filters } = c.req.valid('query');
     const { all, ...body } = mentions(service.engine.index, { q, filters, limit, offset });
-    if (format === 'json') return c.json(body);
+    if (format === 'json') return c.json(body, 200);
     const origin = new URL(c.req.url).origin;
     const name = `mentions-${q.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'query'}.csv`;
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="${name}"`);
     return stream(c, async (s) => {
-      await s.write(CSV_HEADER);
+      await s.write(CSV_BOM + CSV_HEADER);
       for (let i = 0; i < all.length; i += 200) {
         await s.write(all.slice(i, i + 200).map((m) => csvRow(mentionItem(m), origin)).join(''));
       }

@@ -1,22 +1,28 @@
 /** GET /api/search */
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { SearchQuery, SearchResponse } from '../../core/api-schema.ts';
+import { config } from '../../core/config.ts';
 import { Gate } from '../gate.ts';
+import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
-import { filterParams, intParam, modeParam, queryParam } from '../params.ts';
 
-/** At most this many semantic or hybrid searches run at once (env SEMANTIC_CONCURRENCY). */
-const semanticGate = new Gate(Number(process.env.SEMANTIC_CONCURRENCY ?? 2) || 2);
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['search'],
+  summary: 'Search: ranked, cited passages with facets',
+  request: { query: SearchQuery },
+  responses: { 200: json(SearchResponse, 'A page of results, the total and facet counts.'), ...errors(400) },
+});
 
-export function searchRoute(service: Service): Hono {
-  return new Hono().get('/', async (c) => {
-    const q = queryParam(c);
-    const mode = modeParam(c);
-    const limit = intParam(c, 'limit', 10, 1, 100);
-    const offset = intParam(c, 'offset', 0, 0, 100_000);
-    const filters = filterParams(c);
+export function searchRoute(service: Service): OpenAPIHono {
+  /** At most this many semantic or hybrid searches run at once (SEMANTIC_CONCURRENCY). */
+  const semanticGate = new Gate(config().semanticConcurrency);
+  return new OpenAPIHono().openapi(route, async (c) => {
+    const { q, mode, limit, offset, ...filters } = c.req.valid('query');
     const engine = service.engine;
     const run = () => engine.search({ q, mode, limit, offset, filters });
     // Meaning searches take turns; keyword searches never wait behind them.
-    return c.json(await (mode === 'keyword' ? run() : semanticGate.run(run)));
+    return c.json(await (mode === 'keyword' ? run() : semanticGate.run(run)), 200);
   });
 }

@@ -84,7 +84,8 @@ export class PdfPageView extends LitElement {
       const pdfjs = await loadPdfJs();
       if (!this.doc || this.docSrc !== this.src) {
         void this.doc?.destroy();
-        this.doc = await pdfjs.getDocument({ url: this.src }).promise;
+        // Range requests only (the server answers them, 206): the pages shown, not the whole file.
+        this.doc = await pdfjs.getDocument({ url: this.src, disableStream: true, disableAutoFetch: true }).promise;
         this.docSrc = this.src;
         this.pages = this.doc.numPages;
       }

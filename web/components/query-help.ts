@@ -64,7 +64,6 @@ export class QueryHelp extends LitElement {
       ${c.modes.length
         ? html`<p><strong>Modes:</strong> ${c.modes.map((m, i) => html`${i ? ' ' : ''}<strong>${m.mode === 'semantic' ? 'Meaning' : m.mode[0]!.toUpperCase() + m.mode.slice(1)}</strong>: ${m.meaning}`)}</p>`
         : nothing}
-      ${c.text ? html`<pre>${c.text}</pre>` : nothing}
     `;
   }
 

@@ -1,0 +1,91 @@
+/**
+ * The one place that reads the environment. `config()` reads process.env once, checks every
+ * value and keeps the result; the rest of the code asks it, never process.env. A bad value is an
+ * AppError('invalid_config') naming every variable at fault, so a command stops at startup with
+ * one clear message. Tests call parseConfig() with an environment of their own.
+ * CONFIG_VARIABLES lists the variables, their meaning and defaults.
+ */
+import { resolve } from 'node:path';
+import { AppError } from './errors.ts';
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  /** null: the vendored default (embed/registry.ts). */
+  embedder: string | null;
+  /** null: <repo>/models (embed/registry.ts). */
+  modelsDir: string | null;
+  host: string;
+  port: number;
+  rateLimit: number;
+  semanticConcurrency: number;
+  embedThreads: number;
+  logFormat: LogFormat;
+}
+
+/** Every variable config() reads, with what it means and its default: for --help and the README. */
+export const CONFIG_VARIABLES: ReadonlyArray<readonly [name: string, meaning: string]> = [
+  ['CORPUS_DIR', 'folder of the original reports (default ./corpus)'],
+  ['INDEX_DIR', 'folder of the saved index (default ./data)'],
+  ['EMBEDDER', 'embedder for new indexes: minilm-l6-v2-int8 (default) or hf:<org>/<model>'],
+  ['MODELS_DIR', 'folder of model folders (default <repo>/models)'],
+  ['HOST', 'address the server listens on (default 127.0.0.1)'],
+  ['PORT', 'port the server listens on, 0 = any free one (default 3000)'],
+  ['RATE_LIMIT', 'API requests per minute per client, 0 = no limit (default 0)'],
+  ['SEMANTIC_CONCURRENCY', 'meaning and hybrid searches run at once (default 2)'],
+  ['EMBED_THREADS', 'onnxruntime threads per model (default 2)'],
+  ['LOG_FORMAT', 'text, or json for one JSON object per line (default text)'],
+];
+
+/** The environment part of every command's --help. */
+export function configHelp(): string {
+  const width = Math.max(...CONFIG_VARIABLES.map(([name]) => name.length));
+  return `Environment:\n${CONFIG_VARIABLES.map(([name, meaning]) => `  ${name.padEnd(width)}  ${meaning}`).join('\n')}\n`;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Check and convert an environment; throws one AppError listing every bad variable. Unset or blank means the default. */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const text = (name: string): string | null => {
+    const v = env[name]?.trim();
+    return v ? v : null;
+  };
+  const int = (name: string, dflt: number, min: number, max: number): number => {
+    const v = text(name);
+    if (v === null) return dflt;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${v.slice(0, 40)}")`);
+      return dflt;
+    }
+    return Number(v);
+  };
+  const logFormat = (text('LOG_FORMAT') ?? 'text').toLowerCase();
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat.slice(0, 40)}")`);
+  const config: Config = {
+    corpusDir: resolve(text('CORPUS_DIR') ?? 'corpus'),
+    indexDir: resolve(text('INDEX_DIR') ?? 'data'),
+    embedder: text('EMBEDDER'),
+    modelsDir: text('MODELS_DIR') === null ? null : resolve(text('MODELS_DIR')!),
+    host: text('HOST') ?? '127.0.0.1',
+    port: int('PORT', 3000, 0, 65_535),
+    rateLimit: int('RATE_LIMIT', 0, 0, 1_000_000),
+    semanticConcurrency: int('SEMANTIC_CONCURRENCY', 2, 1, 64),
+    embedThreads: int('EMBED_THREADS', 2, 1, 256),
+    logFormat: logFormat as LogFormat,
+  };
+  if (problems.length > 0) throw new AppError('invalid_config', `Config: ${problems.join('; ')}`);
+  return config;
+}
+
+let current: Config | undefined;
+
+/** The process's configuration, read from process.env on first use. */
+export function config(): Config {
+  current ??= parseConfig(process.env);
+  return current;
+}
