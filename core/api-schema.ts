@@ -147,6 +147,7 @@ export const ParagraphItem = z.strictObject({
   heading: z.boolean(),
   text: z.string(),
   citation: z.string().describe('Ready to paste, as for search results.'),
+  marks: z.array(z.tuple([z.int().min(0), z.int().min(0)])).describe('[start, end) of the words of the query the reader was opened with (q), in `text`; empty without q.'),
 }).meta({ id: 'ParagraphItem' });
 export type ParagraphItem = z.infer<typeof ParagraphItem>;
 
@@ -156,6 +157,11 @@ export const DocumentResponse = z.strictObject({
   citation: z.string().describe("The report's citation (no paragraph or page)."),
   outline: z.array(OutlineEntry),
   paragraphs: z.array(ParagraphItem),
+  mentions: z.strictObject({
+    query: z.string(),
+    anchors: z.array(z.string()).describe('Paragraphs that mention the query as every-mention counts it, in reading order ("mention N of M").'),
+    occurrences: z.int().min(0),
+  }).nullable().describe('With q: the paragraphs of this report that mention the query; null without q.'),
 }).meta({ id: 'DocumentResponse' });
 export type DocumentResponse = z.infer<typeof DocumentResponse>;
 
@@ -275,3 +281,6 @@ export const MentionsQuery = z
 export type MentionsParams = z.output<typeof MentionsQuery>;
 
 export const DocumentParams = z.object({ id: z.string().meta({ description: 'Document id, from search results or /api/documents.' }) });
+export const DocumentQuery = z.object({
+  q: q.optional().meta({ description: 'The query the reader was opened with: its words are marked in every paragraph, and the paragraphs that mention it are listed.' }),
+});

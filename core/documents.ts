@@ -2,6 +2,9 @@
 import type { DocListItem, DocumentResponse, DocumentsResponse, OutlineEntry } from './api-types.ts';
 import { citation } from './citation.ts';
 import { AppError } from './errors.ts';
+import { findMentions } from './mentions.ts';
+import { prepareQuery } from './prepared-query.ts';
+import { findAll } from './text-match.ts';
 import { docSummary } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import type { ProcessedDoc } from './types.ts';
@@ -20,9 +23,17 @@ export function fileUrl(source: string, page?: number | null): string {
   return `/files/${source.split('/').map(encodeURIComponent).join('/')}${page ? `#page=${page}` : ''}`;
 }
 
-export function getDocument(index: SearchIndex, id: string): DocumentResponse {
+/**
+ * One document for the reader. With the query it was opened with: the query's words marked in
+ * every paragraph and the paragraphs that mention it (as every-mention counts them), found by the
+ * one text matcher (core/text-match.ts) on the server, so the reader shows what the counts count.
+ */
+export function getDocument(index: SearchIndex, id: string, q?: string): DocumentResponse {
   const d = index.docById.get(id);
   if (!d) throw new AppError('not_found', `Request: no document with id "${id.slice(0, 100)}"`);
+  const prepared = q ? prepareQuery(q) : null;
+  const words = prepared ? prepared.parsed.clauses.flatMap((c) => c.any) : [];
+  const found = prepared ? findMentions([d], prepared) : [];
   const outline: OutlineEntry[] = d.paragraphs
     .filter((p) => p.heading)
     .map((p) => ({ title: p.text, level: p.section.length + 1, anchor: p.anchor }));
@@ -41,6 +52,10 @@ export function getDocument(index: SearchIndex, id: string): DocumentResponse {
       heading: p.heading,
       text: p.text,
       citation: citation(d.meta, p.number, p.pageStart),
+      marks: words.length > 0 ? findAll(p.text, words).map((m): [number, number] => [m.start, m.end]) : [],
     })),
+    mentions: prepared
+      ? { query: q!, anchors: found.map((m) => m.paragraph.anchor), occurrences: found.reduce((n, m) => n + m.spans.length, 0) }
+      : null,
   };
 }

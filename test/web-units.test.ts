@@ -1,9 +1,9 @@
 /**
- * The web UI's pure parts, run in Node: snippet sanitising, query-word highlighting,
+ * The web UI's pure parts, run in Node: snippet sanitising, marking the server's ranges,
  * URL state, and locating a paragraph among a PDF page's text items.
  */
 import { describe, expect, it } from 'vitest';
-import { matchRanges, queryTerms, safeSnippet } from '../web/highlight.ts';
+import { highlightParts, safeSnippet } from '../web/highlight.ts';
 import { matchParagraph } from '../web/page-match.ts';
 import { emptyState, parseState, readerUrl, stateToSearch } from '../web/url-state.ts';
 
@@ -21,21 +21,14 @@ describe('safeSnippet', () => {
   });
 });
 
-describe('query highlighting', () => {
-  it('drops operators, filters and exclusions, and stems lightly', () => {
-    expect(queryTerms('care leavers accommodation')).toEqual(['care', 'leaver', 'accommod']);
-    expect(queryTerms('"private fostering" -school council:hackney year:2019 safeguard* OR LAC')).toEqual([
-      'private', 'foster', 'safeguard*', 'lac',
-    ]);
-    expect(queryTerms('the of and')).toEqual([]);
-  });
-
-  it('marks inflections but not other words that share letters', () => {
-    const text = 'Care leavers, carers and careers: accommodation for leavers; safeguarding';
-    const marked = (q: string): string[] => matchRanges(text, queryTerms(q)).map(([a, b]) => text.slice(a, b));
-    expect(marked('care leavers accommodation')).toEqual(['Care', 'leavers', 'accommodation', 'leavers']);
-    expect(marked('safeguard*')).toEqual(['safeguarding']);
-    expect(marked('"<script>"')).toEqual([]);
+describe('marks from the server', () => {
+  it('wraps exactly the given ranges, as text parts', () => {
+    const text = 'Care leavers, carers and <b>careers</b>';
+    const parts = highlightParts(text, [[0, 4], [5, 12]]);
+    expect(parts).toHaveLength(4);
+    expect(parts[1]).toBe(' ');
+    expect(parts[3]).toBe(', carers and <b>careers</b>');
+    expect(highlightParts(text, [])).toEqual([text]);
   });
 });
 

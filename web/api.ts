@@ -97,8 +97,9 @@ export function feedUrl(s: SearchState): string {
   return `/api/feed?${queryString(stateParams(s))}`;
 }
 
-export function documentById(id: string, signal?: AbortSignal): Promise<DocumentResponse> {
-  return getJson(`/api/documents/${encodeURIComponent(id)}`, undefined, signal);
+/** One report for the reader; with the query it was opened with, its marks and mentions (computed by the server). */
+export function documentById(id: string, q?: string, signal?: AbortSignal): Promise<DocumentResponse> {
+  return getJson(`/api/documents/${encodeURIComponent(id)}`, q ? { q } : undefined, signal);
 }
 
 export function health(): Promise<HealthResponse> {

@@ -1,6 +1,6 @@
 /** GET /api/documents and /api/documents/{id} */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { DocumentParams, DocumentResponse, DocumentsResponse } from '../../core/api-schema.ts';
+import { DocumentParams, DocumentQuery, DocumentResponse, DocumentsResponse } from '../../core/api-schema.ts';
 import { getDocument, listDocuments } from '../../core/documents.ts';
 import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
@@ -20,7 +20,10 @@ function one(example: string | undefined) {
     path: '/{id}',
     tags: ['documents'],
     summary: "One report's outline and paragraphs, for the reader",
-    request: { params: example === undefined ? DocumentParams : DocumentParams.extend({ id: DocumentParams.shape.id.meta({ example }) }) },
+    request: {
+      params: example === undefined ? DocumentParams : DocumentParams.extend({ id: DocumentParams.shape.id.meta({ example }) }),
+      query: DocumentQuery,
+    },
     responses: { 200: json(DocumentResponse, 'The document, its outline, paragraphs with citations, and a link to the original file.'), ...errors(404) },
   });
 }
@@ -28,5 +31,5 @@ function one(example: string | undefined) {
 export function documentsRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono()
     .openapi(list, (c) => c.json(listDocuments(service.engine.index), 200))
-    .openapi(one(service.engine.index.docs[0]?.meta.id), (c) => c.json(getDocument(service.engine.index, c.req.valid('param').id), 200));
+    .openapi(one(service.engine.index.docs[0]?.meta.id), (c) => c.json(getDocument(service.engine.index, c.req.valid('param').id, c.req.valid('query').q), 200));
 }

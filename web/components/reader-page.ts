@@ -9,7 +9,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { DocumentResponse, ParagraphItem } from '../../core/api-types.ts';
 import { ApiError, documentById } from '../api.ts';
 import { copyText, formatDate, typeLabel } from '../citation.ts';
-import { highlightParts, matchRanges, queryTerms } from '../highlight.ts';
+import { highlightParts } from '../highlight.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import './pdf-page-view.ts';
 
@@ -86,7 +86,6 @@ export class ReaderPage extends LitElement {
   @state() private showOriginal = false;
   @state() private wide = window.matchMedia('(min-width: 861px)').matches;
 
-  private terms: string[] = [];
   private scrollPending = false;
   private mq = window.matchMedia('(min-width: 861px)');
 
@@ -105,8 +104,7 @@ export class ReaderPage extends LitElement {
   };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('query')) this.terms = queryTerms(this.query);
-    if (changed.has('docId') && this.docId) void this.load();
+    if ((changed.has('docId') || changed.has('query')) && this.docId) void this.load();
     if (changed.has('anchor')) {
       this.current = this.anchor;
       this.scrollPending = true;
@@ -117,7 +115,7 @@ export class ReaderPage extends LitElement {
     this.data = null;
     this.error = null;
     try {
-      this.data = await documentById(this.docId);
+      this.data = await documentById(this.docId, this.query.trim() || undefined);
       document.title = `${this.data.doc.title} – Children's services reports`;
       this.scrollPending = true;
     } catch (e) {
@@ -143,10 +141,9 @@ export class ReaderPage extends LitElement {
     return this.paragraphs.find((p) => p.anchor === this.current) ?? null;
   }
 
-  /** Anchors of the paragraphs that contain the query's words, in reading order. */
+  /** Anchors of the paragraphs that mention the query (the server's every-mention rule), in reading order. */
   private mentionAnchors(): string[] {
-    if (this.terms.length === 0) return [];
-    return this.paragraphs.filter((p) => !p.heading && matchRanges(p.text, this.terms).length > 0).map((p) => p.anchor);
+    return this.data?.mentions?.anchors ?? [];
   }
 
   private step(dir: 1 | -1): void {
@@ -198,7 +195,7 @@ export class ReaderPage extends LitElement {
           : nothing}
       </div>
       <div class="toolbar" role="toolbar" aria-label="Report tools">
-        ${this.terms.length
+        ${this.data?.mentions
           ? html`<button type="button" @click=${() => this.step(-1)} ?disabled=${mentions.length === 0}>‹ Previous mention</button>
               <button type="button" @click=${() => this.step(1)} ?disabled=${mentions.length === 0}>Next mention ›</button>
               <span class="count">${mentions.length === 0 ? html`No mentions of “${this.query}”`
@@ -246,7 +243,7 @@ export class ReaderPage extends LitElement {
         lastPage = p.page;
       }
       if (p.pageEnd != null) lastPage = p.pageEnd;
-      const text = highlightParts(p.text, this.terms);
+      const text = highlightParts(p.text, p.marks);
       const hl = p.anchor === this.current ? 'highlight' : '';
       if (p.heading) {
         const level = Math.min(4, Math.max(2, (levels.get(p.anchor) ?? p.section.length) + 1));
