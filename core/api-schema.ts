@@ -263,6 +263,10 @@ export const SearchQuery = z
       .meta({ description: 'hybrid: words and meaning; keyword: words only; semantic (or meaning): meaning only.' }),
     limit: wholeNumber(1, 100).default(10).meta({ description: 'Results per page.' }),
     offset: wholeNumber(0, 100_000).default(0).meta({ description: 'Results to skip.' }),
+    understand: z
+      .enum(['on', 'off'], { error: (iss) => `must be on or off${got(iss.input)}` })
+      .default('on')
+      .meta({ description: 'on: a council or year named in the free text ranks its reports first (a soft boost, reported as `understood`); off: the text is only words.' }),
     ...filters,
   })
   .superRefine(fromNotAfterTo);

@@ -35,6 +35,8 @@ export interface SearchRequest {
   limit?: number;
   offset?: number;
   filters?: Partial<Filters>;
+  /** Read councils and years in the free text as soft boosts (default true). */
+  understand?: boolean;
 }
 
 export interface SearchTuning {
@@ -128,7 +130,7 @@ export class SearchEngine {
     const allowDoc = docPredicate(filters);
     const allowed = index.docs.map((d) => allowDoc(d.meta));
     const want = Math.max(CANDIDATES, offset + limit + 100);
-    const { understood, docBoost } = this.understood(parsed, filters);
+    const { understood, docBoost } = req.understand === false ? { understood: { councils: [], years: [] }, docBoost: null } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const ranked = await this.rank(parsed, mode, (row) => allowed[index.chunkDoc[row]!]!, want, boost);
     const { page } = this.collapse(ranked.list, offset, limit);

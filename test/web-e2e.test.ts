@@ -170,6 +170,24 @@ describe.skipIf(chromium.skip)('web UI against the real server on corpus/', () =
     await page.close();
   });
 
+  it('says which council it read in the words, ranks it first, and makes it a filter or ignores it in one click', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/?q=${encodeURIComponent('Havering care leavers')}`);
+    const notice = page.locator('search-page [data-testid="understood"]');
+    await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toMatch(/Showing Havering first/);
+    expect((await cardResults(page))[0]!.doc.council).toBe('Havering');
+    // Keyboard: the buttons are reachable and work with Enter.
+    await notice.locator('button', { hasText: 'Only Havering' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.getAll('council').includes('Havering'));
+    await page.goBack();
+    await expect.poll(() => notice.textContent()).toMatch(/Showing Havering first/);
+    await notice.locator('button', { hasText: 'Ignore' }).click();
+    await page.waitForURL((u) => u.searchParams.get('understand') === 'off');
+    await expect.poll(() => notice.textContent()).toMatch(/not ranked first/);
+    await page.close();
+  });
+
   it('filters and mode change the results and the URL; reload keeps the state; back goes back', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${server.url}/?q=${encodeURIComponent(QUERY)}`);

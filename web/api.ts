@@ -80,7 +80,8 @@ export function stateParams(s: SearchState): ApiParams {
 export const PAGE_SIZE = 10;
 
 export function search(s: SearchState, signal?: AbortSignal): Promise<SearchResponse> {
-  return getJson('/api/search', { ...stateParams(s), mode: s.mode, limit: PAGE_SIZE, offset: (s.page - 1) * PAGE_SIZE }, signal);
+  const understand = s.understand ? {} : { understand: 'off' as const };
+  return getJson('/api/search', { ...stateParams(s), mode: s.mode, limit: PAGE_SIZE, offset: (s.page - 1) * PAGE_SIZE, ...understand }, signal);
 }
 
 export const MENTIONS_PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
 /**
  * The search state lives in the URL: q, mode, council (repeatable), type (repeatable), from, to,
- * judgement, page. Parsing is forgiving (bad values fall back to defaults); the server validates.
+ * judgement, page, understand (off: councils and years named in the text are not boosted). Parsing is forgiving (bad values fall back to defaults); the server validates.
  */
 import type { SearchMode } from '../core/api-types.ts';
 
@@ -13,12 +13,14 @@ export interface SearchState {
   to: number | null;
   judgement: string;
   page: number;
+  /** Councils and years named in the free text rank their reports first (the server's default). */
+  understand: boolean;
 }
 
 export const MODES: readonly SearchMode[] = ['hybrid', 'keyword', 'semantic'];
 
 export function emptyState(): SearchState {
-  return { q: '', mode: 'hybrid', council: [], type: [], from: null, to: null, judgement: '', page: 1 };
+  return { q: '', mode: 'hybrid', council: [], type: [], from: null, to: null, judgement: '', page: 1, understand: true };
 }
 
 function year(v: string | null): number | null {
@@ -39,6 +41,7 @@ export function parseState(search: string): SearchState {
     to: year(p.get('to')),
     judgement: p.get('judgement') ?? '',
     page: Number.isInteger(page) && page > 0 ? page : 1,
+    understand: p.get('understand') !== 'off',
   };
 }
 
@@ -53,6 +56,7 @@ export function stateToSearch(s: SearchState): string {
   if (s.to != null) p.set('to', String(s.to));
   if (s.judgement) p.set('judgement', s.judgement);
   if (s.page > 1) p.set('page', String(s.page));
+  if (!s.understand) p.set('understand', 'off');
   const str = p.toString();
   return str ? `?${str}` : '';
 }

@@ -19,9 +19,9 @@ export function searchRoute(service: Service): OpenAPIHono {
   /** At most this many semantic or hybrid searches run at once (SEMANTIC_CONCURRENCY). */
   const semanticGate = new Gate(config().semanticConcurrency);
   return new OpenAPIHono().openapi(route, async (c) => {
-    const { q, mode, limit, offset, ...filters } = c.req.valid('query');
+    const { q, mode, limit, offset, understand, ...filters } = c.req.valid('query');
     const engine = service.engine;
-    const run = () => engine.search({ q, mode, limit, offset, filters });
+    const run = () => engine.search({ q, mode, limit, offset, filters, understand: understand === 'on' });
     // Meaning searches take turns; keyword searches never wait behind them.
     return c.json(await (mode === 'keyword' ? run() : semanticGate.run(run)), 200);
   });

@@ -216,6 +216,7 @@ export class SearchPage extends LitElement {
         <a href=${`/mentions${stateToSearch({ ...s, mode: 'hybrid', page: 1 })}`}>Every mention of this</a>
         <span class="keys muted">Press <kbd>j</kbd> / <kbd>k</kbd> to move through results</span>
       </div>
+      ${this.understood(r)}
       ${r.results.length === 0 ? this.empty(r.total) : html`
         <ol start=${(s.page - 1) * PAGE_SIZE + 1}>
           ${r.results.map((item) => html`<li><result-card .result=${item} .query=${r.query || s.q}></result-card></li>`)}
@@ -223,6 +224,23 @@ export class SearchPage extends LitElement {
         <page-nav .page=${s.page} .pages=${pages} .href=${(p: number) => `/${stateToSearch({ ...s, page: p })}`}></page-nav>
       `}
     `;
+  }
+
+  /** What the search read in the free text and ranked first, with one click to make it a filter or to ignore it. */
+  private understood(r: SearchResponse): TemplateResult | typeof nothing {
+    const s = this.state;
+    const { councils, years } = r.understood;
+    if (!s.understand) {
+      return html`<p class="understood" data-testid="understood">Councils and years in your words are not ranked first.
+        <button type="button" class="link" @click=${() => this.go({ ...s, understand: true, page: 1 })}>Rank them first again</button></p>`;
+    }
+    if (councils.length === 0 && years.length === 0) return nothing;
+    const named = [...councils, ...years.map(String)];
+    const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+    return html`<p class="understood" data-testid="understood">Showing ${list} first, as your words name ${named.length === 1 ? 'it' : 'them'}.
+      ${councils.length > 0 ? html`<button type="button" class="link" @click=${() => this.go({ ...s, council: [...s.council, ...councils], page: 1 })}>Only ${councils.join(', ')}</button>` : nothing}
+      ${years.length > 0 ? html`<button type="button" class="link" @click=${() => this.go({ ...s, from: Math.min(...years), to: Math.max(...years), page: 1 })}>Only ${years.length === 1 ? years[0] : `${Math.min(...years)}-${Math.max(...years)}`}</button>` : nothing}
+      <button type="button" class="link" @click=${() => this.go({ ...s, understand: false, page: 1 })}>Ignore</button></p>`;
   }
 
   private empty(total: number): TemplateResult {
