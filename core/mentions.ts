@@ -14,7 +14,7 @@ import { prepareQuery, type PreparedQuery } from './prepared-query.ts';
 import type { Filters, Unit } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
-import { compile, literalHint, mergeSpans, tokensOf, type CompiledMatcher, type Span } from './text-match.ts';
+import { compile, lettersAt, literalHint, mergeSpans, tokensOf, type CompiledMatcher, type Hint, type Span } from './text-match.ts';
 import type { Paragraph, ProcessedDoc } from './types.ts';
 
 export interface MentionsRequest {
@@ -33,7 +33,7 @@ export interface Mention {
 }
 
 interface Compiled {
-  clauses: Array<{ matchers: CompiledMatcher[]; hints: Array<string | null> }>;
+  clauses: Array<{ matchers: CompiledMatcher[]; hints: Array<Hint | null> }>;
   exclude: CompiledMatcher[];
 }
 
@@ -56,19 +56,19 @@ function lowerText(doc: ProcessedDoc): string {
   return s;
 }
 
-/** Paragraphs of a document that may match: those containing a literal hint of the first clause. */
-function candidates(doc: ProcessedDoc, hints: Array<string | null>): Paragraph[] {
-  if (hints.some((h) => h === null || h.length < 2)) return doc.paragraphs;
+/** Paragraphs of a document that may match: those holding a hint of the first clause. */
+function candidates(doc: ProcessedDoc, hints: Array<Hint | null>): Paragraph[] {
+  if (hints.some((h) => h === null || h.literal.length < 2)) return doc.paragraphs;
   const lower = lowerText(doc);
   const out = new Set<Paragraph>();
-  for (const hint of hints as string[]) {
-    let at = lower.indexOf(hint);
+  for (const { literal, letters } of hints as Hint[]) {
+    let at = lower.indexOf(literal);
     while (at !== -1) {
-      const p = paragraphAt(doc.paragraphs, at);
+      const p = letters === undefined || lettersAt(lower, at, letters) ? paragraphAt(doc.paragraphs, at) : null;
       if (p) {
         out.add(p);
-        at = lower.indexOf(hint, p.end);
-      } else at = lower.indexOf(hint, at + 1);
+        at = lower.indexOf(literal, p.end);
+      } else at = lower.indexOf(literal, at + 1);
     }
   }
   return [...out].sort((a, b) => a.start - b.start);

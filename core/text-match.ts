@@ -164,17 +164,39 @@ export function mergeSpans(spans: Span[]): Span[] {
   return out;
 }
 
-/** A literal first word that any occurrence of the unit must contain (lower case), for cheap pre-checks. */
-export function literalHint(unit: Unit): string | null {
+/**
+ * What any occurrence of the unit must contain (lower case), for cheap pre-checks over a whole
+ * document: a `literal` to look for, and for phrases the `letters` that must follow it with only
+ * spaces and hyphens between (a phrase's words may be split or joined by them in the text).
+ */
+export interface Hint {
+  literal: string;
+  letters?: string;
+}
+
+export function literalHint(unit: Unit): Hint | null {
   const words = wordsOf(unit.text);
   if (words.length === 0) return null;
   if (unit.kind === 'word') {
-    // Stems: the first letters of the longest word are always there.
+    // Stemming changes only the end of a word: the first letters of the longest word are always there.
     const w = words.reduce((a, b) => (stemOf(b) !== null && b.length > a.length ? b : a), words[0]!);
-    // Stemming changes only the end of a word: the first letters are always there.
-    return w.length > 4 ? w.slice(0, Math.max(3, Math.min(w.length - 3, 6))) : w.slice(0, 3);
+    return { literal: w.length > 4 ? w.slice(0, Math.max(3, Math.min(w.length - 3, 6))) : w.slice(0, 3) };
   }
-  // A phrase's words may be split by hyphens in the text: its first letters are always there.
-  if (unit.kind === 'phrase' || unit.kind === 'exact') return words[0]!.slice(0, 3);
-  return words.reduce((a, b) => (b.length > a.length ? b : a));
+  if (unit.kind === 'phrase' || unit.kind === 'exact') return { literal: words[0]!.slice(0, 3), letters: words.join('') };
+  return { literal: words.reduce((a, b) => (b.length > a.length ? b : a)) };
+}
+
+const JOIN_CHAR = /[\s\-\u2010\u2011\u00ad]/;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** At `at` in lower-case text starts a word whose letters, read across spaces and hyphens, begin with `letters`. */
+export function lettersAt(lower: string, at: number, letters: string): boolean {
+  if (at > 0 && WORD_CHAR.test(lower[at - 1]!)) return false;
+  let i = at;
+  for (let j = 0; j < letters.length; j++) {
+    while (j > 0 && i < lower.length && lower[i] !== letters[j] && JOIN_CHAR.test(lower[i]!)) i++;
+    if (lower[i] !== letters[j]) return false;
+    i++;
+  }
+  return true;
 }
