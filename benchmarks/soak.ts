@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliArgs } from '../scripts/cli.ts';
 import { machineLine } from './machine.ts';
 import { distinctQueries } from './queries.ts';
 
@@ -33,8 +33,13 @@ async function rssOf(pid: number): Promise<number> {
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
 
+const USAGE = `usage: npm run bench:soak [-- --queries N --every N --mode keyword|semantic|hybrid --concurrency N --index DIR --corpus DIR]
+Starts the real server on an index (default: the shipped reports' test index), sends N distinct
+queries and samples the server's RSS every --every queries; prints Markdown for docs/reliability.md.
+  -h, --help       show this help`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = cliArgs(USAGE, {
     options: {
       queries: { type: 'string', default: '2400' },
       every: { type: 'string', default: '200' },

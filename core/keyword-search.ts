@@ -219,6 +219,8 @@ export interface KeywordRunOptions {
   allow?: (row: number) => boolean;
   /** A factor per row (soft boosts such as a council named in the query); 1 when absent. */
   boost?: (row: number) => number;
+  /** Near-identical group of each row: `groups` then counts each group once. */
+  groupOf?: Int32Array;
 }
 
 export interface KeywordResult {
@@ -226,8 +228,10 @@ export interface KeywordResult {
   hits: KeywordHit[];
   /** Best hits whatever the filters, at most k (facet counts). */
   unfiltered: Scored[];
-  /** Allowed chunks that match. */
+  /** Allowed chunks that match (near-identical groups, when given). */
   total: number;
+  /** The groups counted in `total` (when `groupOf` is given). */
+  groups: Set<number>;
 }
 
 /** Per index size: score and clause-count buffers reused across queries (search is synchronous). */
@@ -238,7 +242,7 @@ const scratch = new WeakMap<KeywordIndex, { scores: Float32Array; clauses: Uint1
  * excluded chunks and those without the required phrases, and return the best k.
  */
 export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit[], options: KeywordRunOptions, bm25: Bm25Params = LUCENE_BM25): KeywordResult {
-  if (plan.clauses.length === 0) return { hits: [], unfiltered: [], total: 0 };
+  if (plan.clauses.length === 0) return { hits: [], unfiltered: [], total: 0, groups: new Set() };
   let buf = scratch.get(index);
   if (!buf) {
     buf = { scores: new Float32Array(index.size), clauses: new Uint16Array(index.size), stamp: new Int32Array(index.size).fill(-1) };
@@ -271,21 +275,24 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   const best = new TopK(options.k);
   const unfiltered = new TopK(options.k);
   let total = 0;
+  const groups = new Set<number>();
   for (const d of touched) {
     if (!accept(d)) continue;
     const score = options.boost ? scores[d]! * options.boost(d) : scores[d]!;
     unfiltered.offer(d, score);
     if (options.allow && !options.allow(d)) continue;
-    total++;
+    if (options.groupOf) groups.add(options.groupOf[d]!);
+    else total++;
     best.offer(d, score);
   }
+  if (options.groupOf) total = groups.size;
   const hits = best.result().map((h) => ({ ...h, all: clauses[h.index] === all }));
   for (const d of touched) {
     scores[d] = 0;
     clauses[d] = 0;
     stamp[d] = -1;
   }
-  return { hits, unfiltered: unfiltered.result(), total };
+  return { hits, unfiltered: unfiltered.result(), total, groups };
 }
 
 /**

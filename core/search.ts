@@ -77,7 +77,7 @@ interface Collapsed extends Ranked {
 interface RankedList {
   /** Allowed candidates, best first. */
   list: Ranked[];
-  /** Every allowed match (the list may hold fewer). */
+  /** Every allowed match, near-identical chunks counted once (the list may hold fewer). */
   total: number;
   /** The best candidates whatever the filters (facet counts). */
   facetRows: number[];
@@ -168,8 +168,8 @@ export class SearchEngine {
     // Phrases bind every mode: their keyword hits (phrase-checked) are the only rows meaning may add.
     const needsKeyword = mode !== 'semantic' || plan.phrases.length > 0;
     const keyword = needsKeyword
-      ? runKeyword(index.keyword, plan, parsed.exclude, { textOf, k: want, allow: allowRow, boost }, tuning.keyword.bm25)
-      : { hits: [], unfiltered: [], total: 0 };
+      ? runKeyword(index.keyword, plan, parsed.exclude, { textOf, k: want, allow: allowRow, boost, groupOf: this.groups }, tuning.keyword.bm25)
+      : { hits: [], unfiltered: [], total: 0, groups: new Set<number>() };
     const facetRows = keyword.unfiltered.map((h) => h.index);
     if (mode === 'keyword') {
       return { list: keyword.hits.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), total: keyword.total, facetRows, plan, queryVector: null };
@@ -181,12 +181,13 @@ export class SearchEngine {
     const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);
     if (mode === 'semantic') {
       const rows = semantic.map((h) => h.index);
-      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), total: semantic.length, facetRows: rows, plan, queryVector };
+      const total = new Set(rows.map((r) => this.groups[r]!)).size;
+      return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), total, facetRows: rows, plan, queryVector };
     }
     const fused = fuse(keyword.hits.slice(0, tuning.hybridKeywordK), semantic, (i) => scores[i]!, tuning.fusion);
     // Keyword hits beyond the fused head keep their BM25 order after it.
     const tail = keyword.hits.slice(tuning.hybridKeywordK).map((h) => ({ index: h.index, score: 0, keyword: true, semantic: false }));
-    const semanticOnly = fused.filter((f) => !f.keyword).length;
+    const semanticOnly = new Set(fused.filter((f) => !f.keyword).map((f) => this.groups[f.index]!).filter((g) => !keyword.groups.has(g))).size;
     return { list: [...fused, ...tail], total: keyword.total + semanticOnly, facetRows: [...facetRows, ...semantic.map((h) => h.index)], plan, queryVector };
   }
 

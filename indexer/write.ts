@@ -46,7 +46,7 @@ async function syncDir(dir: string): Promise<void> {
 /** Remove old parts and temporary files left by earlier or crashed builds. */
 async function removeStale(indexDir: string, keep: Set<string>): Promise<void> {
   for (const name of await readdir(indexDir)) {
-    const ours = /^(docs|vectors|keyword)-[\w-]+\.(json|f32)$/.test(name) || name.includes('.tmp-');
+    const ours = /^(docs|vectors|keyword)-[\w-]+\.(json|f32|bin)$/.test(name) || name.includes('.tmp-');
     if (ours && !keep.has(name)) await rm(join(indexDir, name), { force: true });
   }
 }

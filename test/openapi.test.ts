@@ -65,7 +65,7 @@ describe('GET /api/openapi.json', () => {
       'GET /api/documents', 'GET /api/documents/{id}', 'GET /api/feed', 'GET /api/health', 'GET /api/help', 'GET /api/mentions', 'GET /api/search', 'GET /files/{source}',
     ]);
     const params = (path: string): string[] => (doc.paths[path]!.get!.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
-    expect(params('/api/search')).toEqual(['query:council', 'query:from', 'query:judgement', 'query:limit', 'query:mode', 'query:offset', 'query:q', 'query:to', 'query:type']);
+    expect(params('/api/search')).toEqual(['query:council', 'query:from', 'query:judgement', 'query:limit', 'query:mode', 'query:offset', 'query:q', 'query:to', 'query:type', 'query:understand']);
     expect(params('/api/mentions')).toEqual(['query:council', 'query:format', 'query:from', 'query:judgement', 'query:limit', 'query:offset', 'query:q', 'query:to', 'query:type']);
     expect(params('/files/{source}')).toEqual(['header:range', 'path:source']);
     expect(Object.keys(doc.paths['/api/search']!.get!.responses)).toEqual(expect.arrayContaining(['200', '400', '429']));
