@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startCluster, statusLines, stopClusters } from './opensearch/cluster.ts';
 import { cacheDir, DEFAULT_PORT, OPENSEARCH_VERSION, TRANSPORT_OFFSET } from './opensearch/layout.ts';
 
-const HELP = `Usage: npm run opensearch -- <command> [options]
+const HELP = `usage: npm run opensearch -- <command> [options]
 
 A local OpenSearch ${OPENSEARCH_VERSION} cluster on 127.0.0.1 (with the english analyzer and k-NN),
 assembled from Maven Central into ${cacheDir()} (checksums verified, re-runs offline).
