@@ -85,7 +85,9 @@ describe('every command', () => {
       expect(r.code, `${file}: ${r.stderr}`).toBe(0);
       expect(r.stdout, file).toMatch(/^usage: /);
       expect(r.stdout, file).toContain('-h, --help');
-      for (const [name] of CONFIG_VARIABLES) expect(r.stdout, file).toContain(name);
+      // The OpenSearch command manages a cluster, not the product: it has environment variables of its own.
+      if (file === 'scripts/opensearch.ts') expect(r.stdout, file).toContain('OPENSEARCH_JAVA_HOME');
+      else for (const [name] of CONFIG_VARIABLES) expect(r.stdout, file).toContain(name);
     }
   }, 180_000);
 
