@@ -5,8 +5,8 @@
  *   in the text (the pairs index), so "return home interview" ranks the phrase above scattered words;
  * - section: words found in the chunk's section headings score a little too;
  * - thesaurus: a run of words that is an acronym or synonym ("LAC", "care leavers") also scores
- *   every alternative ("looked after children", ...) at a lower weight; a multi-word alternative
- *   scores only where its words stand together (its pairs);
+ *   its alternatives ("looked after children", ...) at a lower weight, the best one per chunk
+ *   only; a multi-word alternative scores only where its words stand together (its pairs);
  * - a word that is in no chunk at all is looked up fuzzily (typos such as "safegaurding"),
  *   `prefix*` scores every word it starts;
  * - quoted phrases are required (checked against the text by the one matcher,
@@ -30,6 +30,12 @@ interface WeightedTerm {
   field: 'words' | 'pairs' | 'sections';
   id: number;
   weight: number;
+  /**
+   * Thesaurus alternative the term belongs to (its terms add up); a chunk gets only its best
+   * alternative of a clause, as Lucene's synonym handling scores one concept once, however many
+   * of its names the chunk uses.
+   */
+  alternative?: number;
 }
 
 export interface KeywordPlan {
@@ -55,7 +61,7 @@ export interface KeywordWeights {
 }
 
 /** Weights measured on the scale development set (docs/relevance.md). */
-export const DEFAULT_KEYWORD_WEIGHTS: KeywordWeights = { synonym: 0.5, pair: 0.5, section: 0.3, expansion: 0.45, bm25: LUCENE_BM25 };
+export const DEFAULT_KEYWORD_WEIGHTS: KeywordWeights = { synonym: 0.35, pair: 0.5, section: 0.3, expansion: 0.45, bm25: LUCENE_BM25 };
 
 /** Fuzzy expansions kept per unknown word (closest first, then most frequent). */
 const MAX_FUZZY = 4;
@@ -113,13 +119,13 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
       next = span.end;
       const original = stems.slice(span.start, span.end).join(' ');
       // The words as typed keep their own clauses; the alternatives join the span's first clause.
-      for (const alt of span.alternatives) {
-        if (alt.length === 0) continue;
+      span.alternatives.forEach((alt, a) => {
+        if (alt.length === 0) return;
         highlight.push({ kind: 'stems', stems: alt });
-        if (alt.join(' ') === original) continue;
+        if (alt.join(' ') === original) return;
         const terms = alt.length === 1 ? word(alt[0]!, weights.synonym) : pairs(alt, weights.synonym * (1 + weights.pair));
-        perWord[span.start]!.push(...terms);
-      }
+        perWord[span.start]!.push(...terms.map((t) => ({ ...t, alternative: a })));
+      });
     }
     perWord.forEach((terms, i) => clauses.push(i + 1 < stems.length ? [...terms, ...pairs(stems.slice(i, i + 2), weights.pair)] : terms));
   };
@@ -251,6 +257,8 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   const { scores, clauses, stamp } = buf;
   const touched: number[] = [];
   plan.clauses.forEach((terms, c) => {
+    // Per chunk: each thesaurus alternative's score, to keep only the best (see WeightedTerm).
+    const alternatives = new Map<number, Map<number, number>>();
     for (const t of terms) {
       const inv = index[t.field];
       inv.forEachPosting(t.id, (d) => {
@@ -259,8 +267,19 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
         stamp[d] = c;
         clauses[d]!++;
       });
-      inv.accumulate(t.id, t.weight, scores, bm25);
+      if (t.alternative === undefined) {
+        inv.accumulate(t.id, t.weight, scores, bm25);
+        continue;
+      }
+      let alt = alternatives.get(t.alternative);
+      if (!alt) alternatives.set(t.alternative, (alt = new Map()));
+      const into = alt;
+      inv.forEachScore(t.id, t.weight, (d, s) => into.set(d, (into.get(d) ?? 0) + s), bm25);
     }
+    if (alternatives.size === 0) return;
+    const best = new Map<number, number>();
+    for (const alt of alternatives.values()) for (const [d, s] of alt) if (s > (best.get(d) ?? 0)) best.set(d, s);
+    for (const [d, s] of best) scores[d]! += s;
   });
   const excluded = excludedIds(index, exclude, options.textOf);
   const required = plan.phrases.map((units) => ({ rows: phraseRows(index, units), matches: anyOf(units) }));
