@@ -6,8 +6,9 @@ import { errors, json, OPENAPI_PATH } from '../openapi.ts';
 
 const QUERY_HELP: HelpResponse = {
   syntax: [
-    { example: 'care leavers accommodation', meaning: 'Plain words: ranked; passages with every word come first, every word helps.' },
-    { example: '"private fostering"', meaning: 'Exact phrase: the words in this order (case, spacing and hyphens do not matter).' },
+    { example: 'care leavers accommodation', meaning: 'Plain words: ranked by every word (BM25), words side by side score more; a council named in the words ranks its reports first.' },
+    { example: '"return home interview"', meaning: 'Phrase: the words in this order; the last may carry an ending (interviews); case, spacing, hyphens and line breaks do not matter.' },
+    { example: 'exact:"young carer"', meaning: 'Phrase exactly as typed, no ending.' },
     { example: '"staying put" OR "staying close"', meaning: 'Either side.' },
     { example: 'exclusion -school', meaning: 'Leave out passages with a word or "phrase".' },
     { example: 'safeguard*', meaning: 'Words starting with these letters (at least 3).' },
@@ -19,7 +20,7 @@ const QUERY_HELP: HelpResponse = {
   notes: [
     'Typos in ordinary words are tolerated (safegaurding finds safeguarding).',
     'Acronyms and synonyms apply in keyword and hybrid modes: LAC finds looked after children and children in care; care leavers finds young people leaving care.',
-    'Every-mention counts (/api/mentions) match words and phrases exactly as typed (words by stem), without synonyms.',
+    'Every-mention counts (/api/mentions) count words typed together as the phrase (plain or quoted) and one word in every form (by stem), without synonyms.',
     `Every route, parameter and answer of the API is described in the OpenAPI 3.1 document at ${OPENAPI_PATH}.`,
   ],
   modes: {
