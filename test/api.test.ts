@@ -41,7 +41,7 @@ describe('GET /api/health and /api/help', () => {
   it('describes the query syntax', async () => {
     const help = await get<{ syntax: Array<{ example: string }> }>('/api/help');
     const examples = help.syntax.map((s) => s.example).join(' ');
-    for (const op of ['"private fostering"', 'OR', '-school', 'safeguard*', 'council:', 'year:', 'type:']) expect(examples).toContain(op);
+    for (const op of ['"return home interview"', 'exact:"', 'OR', '-school', 'safeguard*', 'council:', 'year:', 'type:']) expect(examples).toContain(op);
   });
 });
 
