@@ -2,7 +2,8 @@
  * Near-identical chunks: boilerplate repeated across reports ("This report is published ...",
  * the same framework paragraph in every inspection). Two chunks are near-identical when their
  * texts are the same after folding case, digits, punctuation and the name of their own council.
- * Groups are computed once per index; search results collapse each group into one result.
+ * Groups are computed when the index is built (saved with the keyword index); search results
+ * collapse each group into one result.
  */
 import { createHash } from 'node:crypto';
 import type { ProcessedDoc } from './types.ts';

@@ -3,14 +3,15 @@
  *   words     index terms of the chunk text (core/keyword-options.ts: stems, stop words out)
  *   pairs     adjacent index-term pairs of the text ("care leav"), for proximity and phrases
  *   sections  index terms of the chunk's section path
- * saved as one versioned binary part (typed arrays, no JSON parse of postings).
+ * and each chunk's near-identical group (core/duplicates.ts), computed once when the index is
+ * built; saved as one versioned binary part (typed arrays, no JSON parse of postings).
  */
 import { AppError } from './errors.ts';
 import { InvertedIndex, type InvertedIndexParts } from './inverted-index.ts';
 import { normalizeTerm, tokenize, type KeywordDoc } from './keyword-options.ts';
 
 /** Bump when the analyzer or the layout below changes. */
-export const KEYWORD_FORMAT_VERSION = 1;
+export const KEYWORD_FORMAT_VERSION = 2;
 const MAGIC = 'CSKW';
 
 /** Index terms of a text, in order. */
@@ -39,10 +40,16 @@ export class KeywordIndex {
     readonly words: InvertedIndex,
     readonly pairs: InvertedIndex,
     readonly sections: InvertedIndex,
+    /** Near-identical group of each chunk (chunks of one group share the id). */
+    readonly groups: Int32Array,
   ) {}
 
-  /** Build over the chunks in order (chunk i gets id i); `onChunk` is told as each chunk is read. */
-  static build(chunks: readonly KeywordDoc[], onChunk?: (i: number) => void): KeywordIndex {
+  /**
+   * Build over the chunks in order (chunk i gets id i), with their near-identical groups (one
+   * per chunk: core/duplicates.ts); `onChunk` is told as each chunk is read.
+   */
+  static build(chunks: readonly KeywordDoc[], groups: Int32Array, onChunk?: (i: number) => void): KeywordIndex {
+    if (groups.length !== chunks.length) throw new Error(`KeywordIndex.build: ${groups.length} groups for ${chunks.length} chunks`);
     const terms = chunks.map((c, i) => {
       onChunk?.(i);
       return indexTerms(c.text);
@@ -51,6 +58,7 @@ export class KeywordIndex {
       InvertedIndex.build(terms),
       InvertedIndex.build(terms.map(pairTerms)),
       InvertedIndex.build(chunks.map((c) => indexTerms(c.section.join(' ')))),
+      groups,
     );
   }
 
@@ -64,12 +72,14 @@ export class KeywordIndex {
     const header = {
       version: KEYWORD_FORMAT_VERSION,
       parts: parts.map((p, i) => ({ terms: p.terms.length, vocabBytes: vocab[i]!.byteLength, postings: p.docs.length, chunks: p.lengths.length })),
+      groups: this.groups.length,
     };
     const headerBytes = new TextEncoder().encode(JSON.stringify(header));
     const sections: Uint8Array[] = [];
     parts.forEach((p, i) => {
       sections.push(vocab[i]!, bytesOf(p.offsets), bytesOf(p.docs), bytesOf(p.tfs), bytesOf(p.lengths));
     });
+    sections.push(bytesOf(this.groups));
     let size = 8 + align(headerBytes.byteLength);
     for (const s of sections) size += align(s.byteLength);
     const out = new Uint8Array(size);
@@ -95,7 +105,7 @@ export class KeywordIndex {
     const buf = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const headerLength = view.getUint32(4, true);
-    let header: { version: number; parts: Array<{ terms: number; vocabBytes: number; postings: number; chunks: number }> };
+    let header: { version: number; parts: Array<{ terms: number; vocabBytes: number; postings: number; chunks: number }>; groups: number };
     try {
       header = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + headerLength)));
     } catch {
@@ -128,7 +138,9 @@ export class KeywordIndex {
       return new InvertedIndex(parts);
     });
     if (indexes.length !== 3) fail('has the wrong number of parts');
-    return new KeywordIndex(indexes[0]!, indexes[1]!, indexes[2]!);
+    const groups = typed((b, o, n) => new Int32Array(b, o, n), header.groups, 4);
+    if (groups.length !== indexes[0]!.size) fail('has a damaged group table');
+    return new KeywordIndex(indexes[0]!, indexes[1]!, indexes[2]!, groups);
   }
 }
 
@@ -136,7 +148,7 @@ function partsOf(i: InvertedIndex): InvertedIndexParts {
   return { terms: i.terms, offsets: i.offsets, docs: i.docs, tfs: i.tfs, lengths: i.lengths };
 }
 
-function bytesOf(a: Uint32Array | Uint16Array): Uint8Array {
+function bytesOf(a: Uint32Array | Uint16Array | Int32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 

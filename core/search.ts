@@ -7,7 +7,6 @@
  * collapsed into one result with a count.
  */
 import type { ResultItem, SearchMode, SearchResponse } from './api-types.ts';
-import { duplicateGroups } from './duplicates.ts';
 import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts } from './filters.ts';
@@ -96,7 +95,7 @@ export class SearchEngine {
     this.index = index;
     this.embedder = embedder;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
-    this.groups = duplicateGroups(index.docs);
+    this.groups = index.keyword.groups;
     this.councils = councilNames(index.docs.flatMap((d) => (d.meta.council ? [d.meta.council] : [])));
   }
 

@@ -11,6 +11,7 @@ import {
   INDEX_FORMAT_VERSION, MANIFEST_FILE, REUSABLE_FORMAT_VERSIONS, decodeIndex, encodeIndex, parseManifest, sha256, verifyIndex,
   type FileRecord, type IndexData, type IndexManifest,
 } from '../core/index-file.ts';
+import { duplicateGroups } from '../core/duplicates.ts';
 import { KEYWORD_FORMAT_VERSION, KeywordIndex } from '../core/keyword-index.ts';
 import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
@@ -248,7 +249,7 @@ export function buildKeywordIndex(docs: ProcessedDoc[], onDoc?: () => void): Uin
   const lastChunk = new Set<number>();
   let n = 0;
   for (const d of docs) lastChunk.add((n += d.chunks.length) - 1);
-  return KeywordIndex.build(docs.flatMap((d) => d.chunks), (i) => lastChunk.has(i) && onDoc?.()).encode();
+  return KeywordIndex.build(docs.flatMap((d) => d.chunks), duplicateGroups(docs), (i) => lastChunk.has(i) && onDoc?.()).encode();
 }
 
 async function readPreviousManifest(indexDir: string, log: (line: string) => void): Promise<IndexManifest | null> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.ts';
-import { KeywordIndex } from '../core/keyword-index.ts';
+import { KEYWORD_FORMAT_VERSION, KeywordIndex } from '../core/keyword-index.ts';
 import { fuzzyFor, type KeywordDoc } from '../core/keyword-options.ts';
 import { editDistance, planKeywordQuery, runKeyword } from '../core/keyword-search.ts';
 import { parseQuery } from '../core/query.ts';
@@ -50,7 +50,7 @@ const PARAGRAPHS: KeywordDoc[] = [
   },
 ];
 
-const index = KeywordIndex.build(PARAGRAPHS);
+const index = KeywordIndex.build(PARAGRAPHS, Int32Array.from(PARAGRAPHS, (_, i) => i));
 
 /** Ids of the chunks a query finds, best first. */
 function search(q: string, idx: KeywordIndex = index): string[] {
@@ -85,7 +85,7 @@ describe('keyword index', () => {
     expect(() => KeywordIndex.decode(garbage)).toThrow(AppError);
     const header = new TextDecoder().decode(bytes.subarray(8, 8 + new DataView(bytes.buffer).getUint32(4, true)));
     const other = bytes.slice();
-    other.set(new TextEncoder().encode(header.replace('"version":1', '"version":9')), 8);
+    other.set(new TextEncoder().encode(header.replace(`"version":${KEYWORD_FORMAT_VERSION}`, '"version":9')), 8);
     expect(() => KeywordIndex.decode(other)).toThrow(/version 9/);
   });
 });
