@@ -133,21 +133,6 @@ export class InvertedIndex {
     for (let p = this.offsets[termId]!; p < end; p++) visit(this.docs[p]!, this.tfs[p]!);
   }
 
-  /** Visit weight * BM25(term) of every chunk containing the term. */
-  forEachScore(termId: number, weight: number, visit: (doc: number, score: number) => void, params: Bm25Params = LUCENE_BM25): void {
-    if (termId < 0) return;
-    const idf = this.idf(termId) * weight;
-    const { k1, b } = params;
-    const norm = k1 * (1 - b);
-    const perLength = (k1 * b) / (this.avgLength || 1);
-    const end = this.offsets[termId + 1]!;
-    for (let p = this.offsets[termId]!; p < end; p++) {
-      const d = this.docs[p]!;
-      const tf = this.tfs[p]!;
-      visit(d, (idf * tf) / (tf + norm + perLength * this.lengths[d]!));
-    }
-  }
-
   /**
    * Add weight * BM25(term) to `scores` for every chunk containing the term (Lucene's formula,
    * without the constant (k1 + 1) factor, as Lucene 8+); returns how many chunks it touched.

@@ -240,8 +240,8 @@ export interface KeywordResult {
   groups: Set<number>;
 }
 
-/** Per index size: score and clause-count buffers reused across queries (search is synchronous). */
-const scratch = new WeakMap<KeywordIndex, { scores: Float32Array; clauses: Uint16Array; stamp: Int32Array }>();
+/** Per index: score, clause-count and touched-row buffers reused across queries (each run is synchronous). */
+const scratch = new WeakMap<KeywordIndex, { scores: Float32Array; clauses: Uint16Array; stamp: Int32Array; touched: Int32Array }>();
 
 /**
  * Score every chunk that has any query term (BM25 summed over the plan's weighted terms), drop
@@ -251,30 +251,44 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   if (plan.clauses.length === 0) return { hits: [], unfiltered: [], total: 0, groups: new Set() };
   let buf = scratch.get(index);
   if (!buf) {
-    buf = { scores: new Float32Array(index.size), clauses: new Uint16Array(index.size), stamp: new Int32Array(index.size).fill(-1) };
+    const n = index.size;
+    buf = { scores: new Float32Array(n), clauses: new Uint16Array(n), stamp: new Int32Array(n).fill(-1), touched: new Int32Array(n) };
     scratch.set(index, buf);
   }
-  const { scores, clauses, stamp } = buf;
-  const touched: number[] = [];
+  const { scores, clauses, stamp, touched } = buf;
+  let count = 0;
+  /** Add weight * BM25 of a term to `into` (or `scores`), marking each chunk as having clause c. */
+  const scoreTerm = (inv: InvertedIndex, termId: number, weight: number, c: number, into: Float32Array | Map<number, number>): void => {
+    if (termId < 0) return;
+    const idf = inv.idf(termId) * weight;
+    const norm = bm25.k1 * (1 - bm25.b);
+    const perLength = (bm25.k1 * bm25.b) / (inv.avgLength || 1);
+    const { docs, tfs, lengths } = inv;
+    const end = inv.offsets[termId + 1]!;
+    for (let p = inv.offsets[termId]!; p < end; p++) {
+      const d = docs[p]!;
+      const tf = tfs[p]!;
+      const s = (idf * tf) / (tf + norm + perLength * lengths[d]!);
+      if (into instanceof Float32Array) into[d]! += s;
+      else into.set(d, (into.get(d) ?? 0) + s);
+      if (stamp[d] !== c) {
+        if (stamp[d] === -1) touched[count++] = d;
+        stamp[d] = c;
+        clauses[d]!++;
+      }
+    }
+  };
   plan.clauses.forEach((terms, c) => {
     // Per chunk: each thesaurus alternative's score, to keep only the best (see WeightedTerm).
     const alternatives = new Map<number, Map<number, number>>();
     for (const t of terms) {
-      const inv = index[t.field];
-      inv.forEachPosting(t.id, (d) => {
-        if (stamp[d] === c) return;
-        if (stamp[d] === -1) touched.push(d);
-        stamp[d] = c;
-        clauses[d]!++;
-      });
       if (t.alternative === undefined) {
-        inv.accumulate(t.id, t.weight, scores, bm25);
+        scoreTerm(index[t.field], t.id, t.weight, c, scores);
         continue;
       }
       let alt = alternatives.get(t.alternative);
       if (!alt) alternatives.set(t.alternative, (alt = new Map()));
-      const into = alt;
-      inv.forEachScore(t.id, t.weight, (d, s) => into.set(d, (into.get(d) ?? 0) + s), bm25);
+      scoreTerm(index[t.field], t.id, t.weight, c, alt);
     }
     if (alternatives.size === 0) return;
     const best = new Map<number, number>();
@@ -284,7 +298,7 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   const excluded = excludedIds(index, exclude, options.textOf);
   const required = plan.phrases.map((units) => ({ rows: phraseRows(index, units), matches: anyOf(units) }));
   const accept = (d: number): boolean => {
-    if (excluded.has(d)) return false;
+    if (excluded.size > 0 && excluded.has(d)) return false;
     if (required.length === 0) return true;
     if (!required.every((r) => r.rows.has(d))) return false;
     const toks = tokensOf(options.textOf(d));
@@ -292,26 +306,32 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   };
   const all = plan.clauses.length;
   const best = new TopK(options.k);
-  const unfiltered = new TopK(options.k);
+  // Facets count the best rows whatever the filters: without filters, those are the hits.
+  const unfiltered = options.allow ? new TopK(options.k) : null;
   let total = 0;
   const groups = new Set<number>();
-  for (const d of touched) {
+  const { boost, allow, groupOf } = options;
+  for (let i = 0; i < count; i++) {
+    const d = touched[i]!;
     if (!accept(d)) continue;
-    const score = options.boost ? scores[d]! * options.boost(d) : scores[d]!;
-    unfiltered.offer(d, score);
-    if (options.allow && !options.allow(d)) continue;
-    if (options.groupOf) groups.add(options.groupOf[d]!);
+    const score = boost ? scores[d]! * boost(d) : scores[d]!;
+    if (unfiltered) {
+      unfiltered.offer(d, score);
+      if (!allow!(d)) continue;
+    }
+    if (groupOf) groups.add(groupOf[d]!);
     else total++;
-    best.offer(d, score);
+    if (score > best.floor) best.offer(d, score);
   }
-  if (options.groupOf) total = groups.size;
+  if (groupOf) total = groups.size;
   const hits = best.result().map((h) => ({ ...h, all: clauses[h.index] === all }));
-  for (const d of touched) {
+  for (let i = 0; i < count; i++) {
+    const d = touched[i]!;
     scores[d] = 0;
     clauses[d] = 0;
     stamp[d] = -1;
   }
-  return { hits, unfiltered: unfiltered.result(), total, groups };
+  return { hits, unfiltered: (unfiltered ?? best).result(), total, groups };
 }
 
 /**

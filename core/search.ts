@@ -9,7 +9,7 @@
 import type { ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
-import { councilKey, councilKeys, docPredicate, facetCounts } from './filters.ts';
+import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
 import { councilNames, understand, type Understood } from './understand.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
 import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordWeights } from './keyword-search.ts';
@@ -131,7 +131,7 @@ export class SearchEngine {
     const want = Math.max(CANDIDATES, offset + limit + 100);
     const { understood, docBoost } = req.understand === false ? { understood: { councils: [], years: [] }, docBoost: null } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
-    const ranked = await this.rank(parsed, mode, (row) => allowed[index.chunkDoc[row]!]!, want, boost);
+    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost);
     const { page } = this.collapse(ranked.list, offset, limit);
     const results = await this.toResults(page, parsed, ranked);
     // Facets count the best candidates (whatever the filters) per document, then per value.
@@ -157,7 +157,7 @@ export class SearchEngine {
   private async rank(
     parsed: ParsedQuery,
     mode: SearchMode,
-    allowRow: (row: number) => boolean,
+    allowRow: ((row: number) => boolean) | undefined,
     want: number,
     boost: ((row: number) => number) | undefined,
   ): Promise<RankedList> {
@@ -177,7 +177,7 @@ export class SearchEngine {
     const scores = chunkScores(index.vectors, index.vectorChunk, index.chunks.length, queryVector);
     if (boost) for (let r = 0; r < scores.length; r++) scores[r]! *= boost(r);
     const gate = this.semanticGate(parsed, plan, keyword.hits);
-    const semantic = topK(scores, tuning.semanticK, gate ? (row) => allowRow(row) && gate(row) : allowRow);
+    const semantic = topK(scores, tuning.semanticK, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow);
     if (mode === 'semantic') {
       const rows = semantic.map((h) => h.index);
       const total = new Set(rows.map((r) => this.groups[r]!)).size;

@@ -1,28 +1,66 @@
-/** The k best of a stream of scored rows, best first; ties keep the earlier row first. */
+/** The k best of a stream of scored rows, best first; among equal scores the lower row first. */
 export interface Scored {
   index: number;
   score: number;
 }
 
+/** A bounded min-heap: the worst kept row is at the root, so a new row is compared with it once. */
 export class TopK {
-  private readonly best: Scored[] = [];
+  private readonly rows: Int32Array;
+  private readonly scores: Float64Array;
+  private n = 0;
 
-  constructor(private readonly k: number) {}
+  constructor(private readonly k: number) {
+    this.rows = new Int32Array(Math.max(0, k));
+    this.scores = new Float64Array(Math.max(0, k));
+  }
 
   /** The score a new row must beat to enter (-Infinity until k rows are held). */
   get floor(): number {
-    return this.best.length >= this.k ? this.best[this.best.length - 1]!.score : -Infinity;
+    return this.n >= this.k ? this.scores[0]! : -Infinity;
   }
 
   offer(index: number, score: number): void {
-    if (this.k <= 0 || (this.best.length >= this.k && score <= this.floor)) return;
-    let i = this.best.length;
-    while (i > 0 && this.best[i - 1]!.score < score) i--;
-    this.best.splice(i, 0, { index, score });
-    if (this.best.length > this.k) this.best.pop();
+    if (this.k <= 0) return;
+    if (this.n < this.k) {
+      let i = this.n++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(score, index, this.scores[parent]!, this.rows[parent]!)) break;
+        this.rows[i] = this.rows[parent]!;
+        this.scores[i] = this.scores[parent]!;
+        i = parent;
+      }
+      this.rows[i] = index;
+      this.scores[i] = score;
+      return;
+    }
+    if (!this.worse(this.scores[0]!, this.rows[0]!, score, index)) return;
+    // Replace the root and sift down.
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.n) break;
+      const r = l + 1;
+      const c = r < this.n && this.worse(this.scores[r]!, this.rows[r]!, this.scores[l]!, this.rows[l]!) ? r : l;
+      if (!this.worse(this.scores[c]!, this.rows[c]!, score, index)) break;
+      this.rows[i] = this.rows[c]!;
+      this.scores[i] = this.scores[c]!;
+      i = c;
+    }
+    this.rows[i] = index;
+    this.scores[i] = score;
   }
 
+  /** Best first. */
   result(): Scored[] {
-    return this.best;
+    const out: Scored[] = [];
+    for (let i = 0; i < this.n; i++) out.push({ index: this.rows[i]!, score: this.scores[i]! });
+    return out.sort((a, b) => b.score - a.score || a.index - b.index);
+  }
+
+  /** Row a ranks below row b (lower score, or the same score and a later row). */
+  private worse(sa: number, ra: number, sb: number, rb: number): boolean {
+    return sa < sb || (sa === sb && ra > rb);
   }
 }
