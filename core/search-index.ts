@@ -4,6 +4,7 @@
  */
 import type { IndexData, IndexManifest } from './index-file.ts';
 import { KeywordIndex } from './keyword-index.ts';
+import { bruteForce, type VectorSearch } from './vectors.ts';
 import type { Chunk, ProcessedDoc } from './types.ts';
 
 export interface SearchIndex {
@@ -15,23 +16,29 @@ export interface SearchIndex {
   /** Index into `docs` of each chunk's document. */
   chunkDoc: Int32Array;
   chunkById: Map<string, number>;
-  /** Embedding rows: one per chunk, or several (sentence windows) when `vectorChunk` is set. */
+  /** One embedding per chunk (unit length), row i for chunk i. */
   vectors: Float32Array;
-  /** The chunk of each row of `vectors`, or null for one row per chunk. */
-  vectorChunk: Uint32Array | null;
+  /** Nearest rows to a query vector over `vectors`. */
+  vectorSearch: VectorSearch;
   dim: number;
+  /** First chunk of each document, and the chunk count at the end (length docs + 1). */
+  docStart: Int32Array;
   keyword: KeywordIndex;
 }
 
-export function openSearchIndex(manifest: IndexManifest, data: IndexData): SearchIndex {
+/** Open decoded index data; `vectorSearch` defaults to exact search in JavaScript. */
+export function openSearchIndex(manifest: IndexManifest, data: IndexData, vectorSearch?: (vectors: Float32Array, dim: number) => VectorSearch): SearchIndex {
   const chunks: Chunk[] = [];
   const chunkDocList: number[] = [];
+  const docStart = new Int32Array(data.docs.length + 1);
   data.docs.forEach((d, i) => {
+    docStart[i] = chunks.length;
     for (const c of d.chunks) {
       chunks.push(c);
       chunkDocList.push(i);
     }
   });
+  docStart[data.docs.length] = chunks.length;
   const keyword = KeywordIndex.decode(data.keyword);
   return {
     manifest,
@@ -41,7 +48,8 @@ export function openSearchIndex(manifest: IndexManifest, data: IndexData): Searc
     chunkDoc: Int32Array.from(chunkDocList),
     chunkById: new Map(chunks.map((c, i) => [c.id, i])),
     vectors: data.vectors,
-    vectorChunk: null,
+    vectorSearch: vectorSearch ? vectorSearch(data.vectors, manifest.embedder.dim) : bruteForce(data.vectors),
+    docStart,
     dim: manifest.embedder.dim,
     keyword,
   };

@@ -19,7 +19,8 @@ import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import { sentenceSpans } from './sentences.ts';
 import { findAll } from './text-match.ts';
-import { chunkScores, dotRow, topK } from './vectors.ts';
+import { TopK } from './top-k.ts';
+import { dotRow, type Scored } from './vectors.ts';
 
 /** Meaning-only results per page whose snippet centres on the sentence nearest the query (each costs a model call per sentence). */
 const FOCUS_RESULTS = 3;
@@ -131,7 +132,8 @@ export class SearchEngine {
     const want = Math.max(CANDIDATES, offset + limit + 100);
     const { understood, docBoost } = req.understand === false ? { understood: { councils: [], years: [] }, docBoost: null } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
-    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost);
+    const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
+    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs);
     const { page } = this.collapse(ranked.list, offset, limit);
     const results = await this.toResults(page, parsed, ranked);
     // Facets count the best candidates (whatever the filters) per document, then per value.
@@ -160,6 +162,7 @@ export class SearchEngine {
     allowRow: ((row: number) => boolean) | undefined,
     want: number,
     boost: ((row: number) => number) | undefined,
+    boostedDocs: number[],
   ): Promise<RankedList> {
     const { index, tuning } = this;
     const plan = planKeywordQuery(parsed, index.keyword, tuning.thesaurus && mode !== 'semantic', tuning.keyword);
@@ -174,20 +177,51 @@ export class SearchEngine {
       return { list: keyword.hits.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), total: keyword.total, facetRows, plan, queryVector: null };
     }
     const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
-    const scores = chunkScores(index.vectors, index.vectorChunk, index.chunks.length, queryVector);
-    if (boost) for (let r = 0; r < scores.length; r++) scores[r]! *= boost(r);
+    const cosine = (row: number): number => dotRow(index.vectors, row, queryVector) * (boost ? boost(row) : 1);
     const gate = this.semanticGate(parsed, plan, keyword.hits);
-    const semantic = topK(scores, tuning.semanticK, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow);
+    const semantic = this.nearest(queryVector, cosine, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow, boostedDocs);
     if (mode === 'semantic') {
       const rows = semantic.map((h) => h.index);
       const total = new Set(rows.map((r) => this.groups[r]!)).size;
       return { list: semantic.map((h) => ({ index: h.index, score: h.score, keyword: false, semantic: true })), total, facetRows: rows, plan, queryVector };
     }
-    const fused = fuse(keyword.hits.slice(0, tuning.hybridKeywordK), semantic, (i) => scores[i]!, tuning.fusion);
+    const fused = fuse(keyword.hits.slice(0, tuning.hybridKeywordK), semantic, cosine, tuning.fusion);
     // Keyword hits beyond the fused head keep their BM25 order after it.
     const tail = keyword.hits.slice(tuning.hybridKeywordK).map((h) => ({ index: h.index, score: 0, keyword: true, semantic: false }));
     const semanticOnly = new Set(fused.filter((f) => !f.keyword).map((f) => this.groups[f.index]!).filter((g) => !keyword.groups.has(g))).size;
     return { list: [...fused, ...tail], total: keyword.total + semanticOnly, facetRows: [...facetRows, ...semantic.map((h) => h.index)], plan, queryVector };
+  }
+
+  /**
+   * The semantic candidates: the nearest allowed rows by `cosine` (boosts applied). The nearest
+   * rows overall come from the index's vector search (more of them when filters may drop some);
+   * when too few pass the filters, every allowed row is scored; rows of boosted documents are
+   * scored too, as their boost may lift them in.
+   */
+  private nearest(q: Float32Array, cosine: (row: number) => number, allow: ((row: number) => boolean) | undefined, boostedDocs: number[]): Scored[] {
+    const { index } = this;
+    const k = this.tuning.semanticK;
+    let top = new TopK(k);
+    const seen = new Set<number>();
+    let passed = 0;
+    for (const h of index.vectorSearch.nearest(q, allow ? k * 8 : k)) {
+      seen.add(h.index);
+      if (allow && !allow(h.index)) continue;
+      passed++;
+      top.offer(h.index, cosine(h.index));
+    }
+    if (allow && passed < k) {
+      top = new TopK(k);
+      seen.clear();
+      for (let r = 0; r < index.chunks.length; r++) {
+        seen.add(r);
+        if (allow(r)) top.offer(r, cosine(r));
+      }
+    }
+    for (const d of boostedDocs) {
+      for (let r = index.docStart[d]!; r < index.docStart[d + 1]!; r++) if (!seen.has(r) && (!allow || allow(r))) top.offer(r, cosine(r));
+    }
+    return top.result();
   }
 
   /** Semantic hits must still honour phrases and exclusions. */

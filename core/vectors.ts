@@ -27,18 +27,17 @@ import { TopK, type Scored } from './top-k.ts';
 export type { Scored };
 
 /**
- * Cosine of q with each chunk: the best of its rows when a chunk has several vectors (`rowChunk`
- * gives the chunk of each row, rows of a chunk contiguous), else of its one row.
+ * The nearest rows to a query vector (cosine, best first). The search core asks this, so the
+ * server can answer from a native exact search (embed/native-vector-search.ts) while tools and
+ * tests use the plain one below.
  */
-export function chunkScores(m: Float32Array, rowChunk: Uint32Array | null, chunks: number, q: Float32Array): Float32Array {
-  if (!rowChunk) return scoreAll(m, q);
-  const out = new Float32Array(chunks).fill(-1);
-  for (let r = 0; r < rowChunk.length; r++) {
-    const s = dotRow(m, r, q);
-    const c = rowChunk[r]!;
-    if (s > out[c]!) out[c] = s;
-  }
-  return out;
+export interface VectorSearch {
+  nearest(q: Float32Array, k: number): Scored[];
+}
+
+/** Exact search in JavaScript over every row. */
+export function bruteForce(m: Float32Array): VectorSearch {
+  return { nearest: (q, k) => topK(scoreAll(m, q), k) };
 }
 
 /** Cosine of q with every row of m (all vectors unit length). */

@@ -9,6 +9,7 @@ import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import { MANIFEST_FILE, decodeIndex, parseManifest } from '../core/index-file.ts';
 import { openSearchIndex, type SearchIndex } from '../core/search-index.ts';
+import { nativeExactSearch } from '../embed/native-vector-search.ts';
 import { loadEmbedder } from '../embed/registry.ts';
 
 export async function loadIndex(indexDir: string): Promise<SearchIndex> {
@@ -20,7 +21,7 @@ export async function loadIndex(indexDir: string): Promise<SearchIndex> {
   }
   const manifest = parseManifest(json);
   const data = await decodeIndex(manifest, (f) => readFile(join(indexDir, f)));
-  return openSearchIndex(manifest, data);
+  return openSearchIndex(manifest, data, nativeExactSearch);
 }
 
 /** The embedder the index was built with (query vectors must come from the same model). */
