@@ -12,6 +12,10 @@ const ROOT = resolve(import.meta.dirname, '..');
 const WORK = resolve(ROOT, 'data', 'bench');
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write('usage: npm run bench:index\nIndexes ../shared/bench-corpus plus corpus/ from scratch into data/bench/index, then again (no-op); prints a Markdown table.\n');
+    return;
+  }
   const corpus = resolve(WORK, 'corpus');
   const index = resolve(WORK, 'index');
   await rm(WORK, { recursive: true, force: true });

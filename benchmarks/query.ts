@@ -12,6 +12,10 @@ import { machineLine, percentile } from './machine.ts';
 import { benchQueries } from './queries.ts';
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write('usage: npm run bench:query [-- INDEX_DIR]\nIn-process latency of each search mode over 300 queries on the bench index (default data/bench/index, from npm run bench:index).\n');
+    return;
+  }
   const indexDir = resolve(process.argv[2] ?? resolve(import.meta.dirname, '..', 'data', 'bench', 'index'));
   const t0 = performance.now();
   const index = await loadIndex(indexDir);
