@@ -3,7 +3,7 @@
  * seed) from the chunk texts of the index, so there are as many distinct queries as a benchmark
  * needs and none of them is an evaluation query:
  *
- * short    1-4 words as users type them: the hand-written topics of benchmarks/queries.ts and
+ * short    1-6 words as users type them (a council name may add more): the hand-written topics of benchmarks/queries.ts and
  *          more of the domain, word pairs and triples frequent in the reports ("placement
  *          stability", "quality of practice"), single mid-frequency words, and topics with a
  *          council named.

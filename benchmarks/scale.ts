@@ -816,7 +816,7 @@ async function main(): Promise<void> {
   const md = markdown(results);
   process.stdout.write(md);
   await mkdir(resolve(o.out, '..'), { recursive: true });
-  await writeFile(o.out, `${JSON.stringify({ ...results, targets: target }, null, 1)}\n`);
+  await writeFile(o.out, `${JSON.stringify({ ...results, targets: target, queryLists: { short: sets.short, natural: sets.natural } }, null, 1)}\n`);
   say(`results in ${o.out}`);
   if (o.docs) await writeDocs(md, o.copies);
   if (counts && !counts.exact) process.exitCode = 1;
