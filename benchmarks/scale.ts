@@ -88,6 +88,8 @@ const USAGE = `usage: npm run bench -- [options]          (the scale corpus)
   --no-reindex        skip the no-op and one-file-added re-index figures
   --no-start          skip the \`npm start\` start-up figure
   --no-reference      skip the in-process reference BM25 and in-process keyword timing
+  --fresh-replica     at --copies > 1, replicate again even when an up-to-date replica exists
+                      (so the replication is timed in this run)
   --max-set-seconds S stop sending a list after S seconds (default 0: no limit; the report
                       says how many of its queries were sent)
   --docs              write the results into docs/benchmarks.md (the section of this corpus size)
@@ -106,6 +108,7 @@ interface Options {
   reindex: boolean;
   start: boolean;
   reference: boolean;
+  freshReplica: boolean;
   maxSetSeconds: number;
   docs: boolean;
   out: string;
@@ -124,6 +127,7 @@ function options(): Options | null {
       'no-reindex': { type: 'boolean', default: false },
       'no-start': { type: 'boolean', default: false },
       'no-reference': { type: 'boolean', default: false },
+      'fresh-replica': { type: 'boolean', default: false },
       'max-set-seconds': { type: 'string', default: '0' },
       docs: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -149,6 +153,7 @@ function options(): Options | null {
     reindex: !values['no-reindex'],
     start: !values['no-start'],
     reference: !values['no-reference'],
+    freshReplica: values['fresh-replica'],
     maxSetSeconds: Number(values['max-set-seconds']),
     docs: values.docs,
     out: resolve(values.out ?? join(BENCH_DIR, copies === 1 ? 'scale-results.json' : `scale${copies}-results.json`)),
@@ -190,9 +195,9 @@ interface ChildRun {
 }
 
 /** Run node with tsx (and the peak-RSS hook) on a script; stderr is passed through, prefixed. */
-function runNode(script: string, args: string[], prefix: string, env: NodeJS.ProcessEnv = process.env): Promise<ChildRun> {
+function runNode(script: string, args: string[], prefix: string, nodeArgs: string[] = []): Promise<ChildRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...TSX, ...PEAK, script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...TSX, ...PEAK, script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -231,15 +236,45 @@ interface IndexRun {
   wallMs: number;
   peakRssKB: number | null;
   summary: IndexerSummary;
+  /** Node options the indexer ran with, when not the defaults. */
+  nodeArgs?: string[];
+  /** Earlier attempts that failed (e.g. out of memory at the default heap), with their figures. */
+  failures?: Array<{ nodeArgs: string[]; wallMs: number; peakRssKB: number | null; error: string }>;
 }
 
-async function runIndexer(what: string, corpus: string, index: string): Promise<IndexRun> {
-  say(`${what}: node indexer/cli.ts --corpus ${corpus} --index ${index}`);
-  const r = await runNode('indexer/cli.ts', ['--corpus', corpus, '--index', index, '--json'], 'index');
-  if (r.code !== 0) throw new Error(`indexer exited with ${r.code}: ${r.stderr.slice(-2000)}`);
+class IndexerFailed extends Error {
+  constructor(readonly run: ChildRun, readonly nodeArgs: string[]) {
+    const oom = /heap out of memory/.test(run.stderr);
+    super(oom ? `JavaScript heap out of memory after ${sec(run.ms)} (${nodeArgs.join(' ') || 'default heap limit'})` : `indexer exited with ${run.code}: ${run.stderr.slice(-1500)}`);
+  }
+  get oom(): boolean {
+    return /heap out of memory/.test(this.run.stderr);
+  }
+}
+
+async function runIndexer(what: string, corpus: string, index: string, nodeArgs: string[] = []): Promise<IndexRun> {
+  say(`${what}: node ${nodeArgs.join(' ')} indexer/cli.ts --corpus ${corpus} --index ${index}`.replace('node  ', 'node '));
+  const r = await runNode('indexer/cli.ts', ['--corpus', corpus, '--index', index, '--json'], 'index', nodeArgs);
+  if (r.code !== 0) throw new IndexerFailed(r, nodeArgs);
   const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as IndexerSummary;
   say(`${what}: ${sec(r.ms)} wall (indexer's own ${summary.seconds} s), peak RSS ${mb(r.peakRssKB)}, noop=${summary.noop}`);
-  return { what, wallMs: r.ms, peakRssKB: r.peakRssKB, summary };
+  return { what, wallMs: r.ms, peakRssKB: r.peakRssKB, summary, ...(nodeArgs.length ? { nodeArgs } : {}) };
+}
+
+/** A bigger heap for an indexer run that ran out of memory at the default one (it is said so in the report). */
+const BIG_HEAP = ['--max-old-space-size=16384'];
+
+/** Run the indexer; when it runs out of memory at the default heap, record that and try once more with BIG_HEAP. */
+async function runIndexerOrRetry(what: string, corpus: string, index: string, beforeRetry: () => Promise<void>): Promise<IndexRun> {
+  try {
+    return await runIndexer(what, corpus, index);
+  } catch (err) {
+    if (!(err instanceof IndexerFailed) || !err.oom) throw err;
+    say(`${what}: ${err.message}; recorded, and retried with ${BIG_HEAP.join(' ')}`);
+    await beforeRetry();
+    const r = await runIndexer(what, corpus, index, BIG_HEAP);
+    return { ...r, failures: [{ nodeArgs: [], wallMs: err.run.ms, peakRssKB: err.run.peakRssKB, error: err.message }] };
+  }
 }
 
 interface ProcStatus {
@@ -520,7 +555,11 @@ async function oneFileAdded(corpusDir: string, indexDir: string, what: string, f
   await copyFile(from, join(tmp, 'corpus', 'added', as));
   await cp(indexDir, join(tmp, 'index'), { recursive: true });
   try {
-    const r = await runIndexer(what, join(tmp, 'corpus'), join(tmp, 'index'));
+    const fresh = async (): Promise<void> => {
+      await rm(join(tmp, 'index'), { recursive: true, force: true });
+      await cp(indexDir, join(tmp, 'index'), { recursive: true });
+    };
+    const r = await runIndexerOrRetry(what, join(tmp, 'corpus'), join(tmp, 'index'), fresh);
     if (r.summary.added !== 1) throw new Error(`${what}: the indexer saw ${r.summary.added} added files, not 1`);
     return { ...r, file: `added/${as} (from ${from.startsWith(ROOT) ? from.slice(ROOT.length + 1) : from})` };
   } finally {
@@ -647,7 +686,8 @@ function markdown(r: Results): string {
   if (r.noop) L.push(`| no-op re-index | ${sec(r.noop.wallMs)} wall for \`node indexer/cli.ts\` from spawn to exit (indexer's own ${r.noop.summary.seconds} s: hash ${r.corpus.files} files, verify every part's SHA-256); peak RSS ${mb(r.noop.peakRssKB)} | | |`);
   for (const a of r.added) {
     const s = a.summary;
-    L.push(`| ${a.what} | ${sec(a.wallMs)} wall (indexer ${s.seconds} s: scan ${s.stages.scan}, read ${s.stages.read}, embed ${s.stages.embed} (${s.embedded} chunks embedded), keyword ${s.stages.keyword}, write ${s.stages.write}); peak RSS ${mb(a.peakRssKB)} | | |`);
+    for (const f of a.failures ?? []) L.push(`| ${a.what}, default Node heap | **FAILED**: ${f.error}; peak RSS ${mb(f.peakRssKB)} | | **NO** |`);
+    L.push(`| ${a.what}${a.nodeArgs ? `, with \`node ${a.nodeArgs.join(' ')}\`` : ''} | ${sec(a.wallMs)} wall (indexer ${s.seconds} s: scan ${s.stages.scan}, read ${s.stages.read}, embed ${s.stages.embed} (${s.embedded} chunks embedded), keyword ${s.stages.keyword}, write ${s.stages.write}); peak RSS ${mb(a.peakRssKB)} | | |`);
   }
   if (r.npmStart) L.push(`| start: \`npm start\`, index up to date, spawn -> first answer (hybrid) | ${sec(r.npmStart.firstAnswerMs)} (listening at ${sec(r.npmStart.listeningMs)}; includes npm, tsx, the no-op index check) | <= ${target.startS} s | ${ok(r.npmStart.firstAnswerMs / 1000 <= target.startS)} |`);
   for (const s of r.sessions) {
@@ -743,7 +783,7 @@ async function main(): Promise<void> {
     if (!first.summary.noop) say('the single index was updated; the replica will be rebuilt from it');
     indexDir = resolve(ROOT, 'data', `scale${o.copies}`);
     corpusDir = resolve(ROOT, 'data', `scale${o.copies}-corpus`);
-    const r = await runNode('benchmarks/replicate.ts', ['--from', o.index, '--to', indexDir, '--copies', String(o.copies), '--corpus', o.corpus, '--corpus-out', corpusDir], 'replicate');
+    const r = await runNode('benchmarks/replicate.ts', ['--from', o.index, '--to', indexDir, '--copies', String(o.copies), '--corpus', o.corpus, '--corpus-out', corpusDir, ...(o.freshReplica ? ['--force'] : [])], 'replicate');
     if (r.code !== 0) throw new Error(`replicate exited with ${r.code}: ${r.stderr.slice(-2000)}`);
     replication = { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>), wallMs: r.ms, peakRssKB: r.peakRssKB };
   }
