@@ -1,5 +1,5 @@
 /** Realistic queries for the latency benchmark: topics users of these reports search for. */
-const TOPICS = [
+export const TOPICS: readonly string[] = [
   'care leavers accommodation', 'private fostering', 'staying put', 'CAMHS waiting times', 'placement stability',
   'social worker turnover', 'agency staff', 'caseloads', 'management oversight', 'supervision of social workers',
   'child sexual exploitation', 'criminal exploitation county lines', 'missing from care', 'return home interviews',
