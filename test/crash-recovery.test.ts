@@ -129,7 +129,7 @@ describe('a damaged index', () => {
   it('is refused at load with a message naming the damaged part, for every part', async () => {
     for (const [name, part, damage] of CASES) {
       const dir = await damagedCopy(good, name.replace(/\W+/g, '-'), (d, m) => damage(join(d, m.parts[part].file)));
-      await expect(loadIndex(dir), name).rejects.toThrow(new RegExp(`^Index: part ${part}-[\\w-]+\\.(json|f32) fails its checksum \\(truncated or damaged\\); rebuild the index$`));
+      await expect(loadIndex(dir), name).rejects.toThrow(new RegExp(`^Index: part ${part}-[\\w-]+\\.(json|f32|bin) fails its checksum \\(truncated or damaged\\); rebuild the index$`));
     }
     const missing = await damagedCopy(good, 'missing-part', (d, m) => rm(join(d, m.parts.vectors.file)));
     await expect(loadIndex(missing)).rejects.toThrow(/^Index: part vectors-.* is missing; rebuild the index$/);
