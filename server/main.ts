@@ -27,6 +27,15 @@ export interface ServerOptions {
   rateLimitPerMinute?: number;
   /** Clock of the rate limit in ms (default Date.now). */
   now?: () => number;
+  /**
+   * A connection whose request headers have not all arrived this many ms after its request began
+   * is answered 408 and closed (slow clients holding sockets, "slowloris"). Default 10 000.
+   */
+  headersTimeoutMs?: number;
+  /** The same for the whole request (headers and body); at least headersTimeoutMs. Default 30 000. */
+  requestTimeoutMs?: number;
+  /** How often connections are checked against those two limits, in ms. Default 1 000. */
+  connectionsCheckingIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -63,8 +72,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const app = createApp(service);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const serverOptions = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, options.requestTimeoutMs ?? 30_000),
+    connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1_000,
+  };
   const server: ServerType = await new Promise((ok) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => ok(s));
+    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, () => ok(s));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
