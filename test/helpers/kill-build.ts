@@ -24,6 +24,11 @@ export type Stage = (typeof STAGES)[number];
 export interface KillMoment {
   stage: Stage;
   line: number;
+  /**
+   * When the stage prints fewer lines (a resumed build with little left to do), kill at its last
+   * line instead; when it prints none (nothing left to do in it), at the first line of a later stage.
+   */
+  orLast?: boolean;
 }
 
 const PROGRESS = /^(read|embed|keyword|write) +\[/;
@@ -65,7 +70,10 @@ export async function runIndexer(corpus: string, index: string, kill?: KillMomen
       const stage = m[1] as Stage;
       lines[stage]++;
       lastLine = line.trim();
-      if (kill && stage === kill.stage && lines[stage] === kill.line) {
+      // The closing line of a stage gives its time, the others an ETA.
+      const last = !/ ETA /.test(line);
+      const at = kill && ((stage === kill.stage && (lines[stage] === kill.line || (kill.orLast && last))) || (kill.orLast && STAGES.indexOf(stage) > STAGES.indexOf(kill.stage)));
+      if (at) {
         child.kill('SIGKILL');
         killedAtMs = performance.now() - t0;
       }
