@@ -1,15 +1,19 @@
 /**
- * npm run bench:load [-- --seconds 60 --index DIR]: load test of the real server (a separate
- * process, `server/main.ts`, on 127.0.0.1) with autocannon, on the bench index (data/bench/index,
- * built by `npm run bench:index`; the shared test index of corpus/ when that is missing, and the
- * report says so). Phases:
- *   warm-up (10 s), 60 s at 10 and at 50 concurrent connections over a mix of keyword, hybrid and
- *   mentions queries (50 % / 30 % / 20 % of the connections), then starvation: keyword latency on
- *   one connection alone, and again while 50 connections send hybrid queries. Every request of
- *   the run asks a query not asked before (benchmarks/queries.ts distinctQueries), so none is
- *   answered from the query-embedding cache.
- * Reports errors, throughput, p50/p95/p99 per kind, and the server's RSS before and after
- * (growth must stay under 10 %). Prints Markdown for docs/reliability.md and writes
+ * npm run bench:load [-- --seconds 60 --clients 10,50 --index DIR --corpus DIR --label TEXT]:
+ * load test of the real server (a separate process, `server/main.ts`, on 127.0.0.1) with
+ * autocannon, on the bench index (data/bench/index, built by `npm run bench:index`; the shared
+ * test index of corpus/ when that is missing, and the report says so) or the index given (e.g.
+ * `--index data/scale --corpus ../shared/scale-corpus`). Phases:
+ *   warm-up (10 s); keyword alone on one connection (the idle figure); `seconds` at each number
+ *   of concurrent connections in --clients over a mix of keyword, hybrid, mentions and CSV export
+ *   requests (40 % / 30 % / 20 % / 10 % of the connections); starvation: keyword latency on one
+ *   connection while 50 connections send hybrid queries; hybrid and mentions alone. Every request
+ *   of the run asks a query not asked before (benchmarks/queries.ts distinctQueries), so none is
+ *   answered from a cache.
+ * Reports errors, throughput, p50/p95/p99 per kind, the server's RSS at start, after warm-up and
+ * at the end (growth after warm-up must stay under 10 %), and keyword p95 under load against its
+ * idle p95 (limit 3x while 50 connections send hybrid searches: searches must not starve keyword
+ * ones). Exits 1 when a check fails. Prints Markdown for docs/reliability.md and writes
  * data/bench/load-results.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,7 +28,7 @@ import { distinctQueries } from './queries.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-type Kind = 'keyword' | 'hybrid' | 'mentions';
+type Kind = 'keyword' | 'hybrid' | 'mentions' | 'csv';
 
 interface KindResult {
   kind: Kind;
@@ -55,6 +59,8 @@ function pathFor(kind: Kind, q: string): string {
   const e = encodeURIComponent(q);
   if (kind === 'keyword') return `/api/search?q=${e}&mode=keyword`;
   if (kind === 'hybrid') return `/api/search?q=${e}`;
+  // The web UI's "Download CSV": every mention of the query.
+  if (kind === 'csv') return `/api/mentions?q=${e}&format=csv`;
   return `/api/mentions?q=${e}&limit=20`;
 }
 
@@ -149,7 +155,7 @@ async function startServerProcess(indexDir: string, corpusDir: string): Promise<
       for (const line of all) {
         const m = / GET (\/api\/(search|mentions)\?\S*) \d{3} ([\d.]+)ms$/.exec(line);
         if (!m) continue;
-        const kind = m[2] === 'mentions' ? 'mentions' : m[1]!.includes('mode=keyword') ? 'keyword' : 'hybrid';
+        const kind = m[1]!.includes('format=csv') ? 'csv' : m[2] === 'mentions' ? 'mentions' : m[1]!.includes('mode=keyword') ? 'keyword' : 'hybrid';
         const ms = Number(m[3]);
         (times[kind] ??= []).push(ms);
         if (slowest.length < 8 || ms > slowest[slowest.length - 1]!.ms) {
@@ -191,18 +197,31 @@ function table(phases: PhaseResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const usage = `usage: npm run bench:load [-- --seconds 60 --index DIR]
-Load test of the real server (server/main.ts on 127.0.0.1) with autocannon; prints Markdown for
-docs/reliability.md and writes data/bench/load-results.json.
-  --seconds N   length of the main phases (default 60)
-  --index DIR   index to serve (default data/bench/index, else the test index of corpus/)
-  -h, --help    show this help`;
-  const { values } = cliArgs(usage, { options: { seconds: { type: 'string', default: '60' }, index: { type: 'string' } } });
+  const usage = `usage: npm run bench:load [-- --seconds 60 --clients 10,50 --index DIR --corpus DIR --label TEXT]
+Load test of the real server (server/main.ts on 127.0.0.1) with autocannon: mixed keyword, hybrid,
+mentions and CSV, every query distinct; prints Markdown for docs/reliability.md and writes
+data/bench/load-results.json.
+  --seconds N     length of the main phases (default 60)
+  --clients LIST  concurrent clients per phase (default 10,50)
+  --index DIR     index to serve (default data/bench/index, else the test index of corpus/)
+  --corpus DIR    its corpus (the server serves files from it)
+  --label TEXT    name of the corpus in the report
+  -h, --help      show this help`;
+  const { values } = cliArgs(usage, {
+    options: {
+      seconds: { type: 'string', default: '60' },
+      clients: { type: 'string', default: '10,50' },
+      index: { type: 'string' },
+      corpus: { type: 'string' },
+      label: { type: 'string' },
+    },
+  });
   const seconds = Number(values.seconds);
+  const clients = values.clients.split(',').map(Number).filter((n) => n > 0);
   const benchIndex = resolve(ROOT, 'data', 'bench', 'index');
   let indexDir = values.index ? resolve(values.index) : benchIndex;
-  let corpusDir = resolve(ROOT, 'data', 'bench', 'corpus');
-  let note = 'bench index (corpus/ + ../shared/bench-corpus, `npm run bench:index`)';
+  let corpusDir = values.corpus ? resolve(values.corpus) : resolve(ROOT, 'data', 'bench', 'corpus');
+  let note = values.label ?? (values.index ? `index ${values.index}` : 'bench index (corpus/ + ../shared/bench-corpus, `npm run bench:index`)');
   if (!existsSync(join(indexDir, 'manifest.json'))) {
     const { ensureCorpusIndex, CORPUS_DIR } = await import('../test/helpers/corpus-index.ts');
     indexDir = await ensureCorpusIndex();
@@ -218,12 +237,16 @@ docs/reliability.md and writes data/bench/load-results.json.
   process.stderr.write(`load: server ${server.url} (pid ${pid}), ${manifest.counts.documents} documents, ${manifest.counts.chunks} chunks, RSS ${(rssStart / 2 ** 20).toFixed(0)} MB\n`);
   const phases: PhaseResult[] = [];
   try {
-    await phase('warm-up', server, 10, [['keyword', 5], ['hybrid', 3], ['mentions', 2]]);
+    await phase('warm-up', server, 10, [['keyword', 4], ['hybrid', 3], ['mentions', 2], ['csv', 1]]);
     const rssBefore = await rssOf(pid);
-    phases.push(await phase('mix, 10 connections', server, seconds, [['keyword', 5], ['hybrid', 3], ['mentions', 2]]));
-    phases.push(await phase('mix, 50 connections', server, seconds, [['keyword', 25], ['hybrid', 15], ['mentions', 10]]));
     phases.push(await phase('keyword alone', server, 20, [['keyword', 1]]));
+    for (const n of clients) {
+      const mix: Array<[Kind, number]> = [['keyword', Math.round(n * 0.4)], ['hybrid', Math.round(n * 0.3)], ['mentions', Math.round(n * 0.2)]];
+      mix.push(['csv', n - mix.reduce((k, [, c]) => k + c, 0)]);
+      phases.push(await phase(`mix, ${n} connections`, server, seconds, mix));
+    }
     phases.push(await phase('keyword during 50 hybrid', server, Math.max(20, Math.round(seconds / 2)), [['keyword', 1], ['hybrid', 50]]));
+    phases.push(await phase('keyword during 10 mentions/CSV', server, 20, [['keyword', 1], ['mentions', 5], ['csv', 5]]));
     phases.push(await phase('hybrid alone', server, 20, [['hybrid', 1]]));
     phases.push(await phase('mentions alone', server, 20, [['mentions', 1]]));
     const rssEnd = await rssOf(pid);
@@ -232,6 +255,16 @@ docs/reliability.md and writes data/bench/load-results.json.
     const growth = (rssEnd - rssBefore) / rssBefore;
     const alone = phases.find((p) => p.name === 'keyword alone')!.kinds[0]!;
     const starved = phases.find((p) => p.name === 'keyword during 50 hybrid')!.kinds.find((k) => k.kind === 'keyword')!;
+    const starveRatio = starved.p95 / Math.max(alone.p95, 1);
+    const starvedM = phases.find((p) => p.name === 'keyword during 10 mentions/CSV')!.kinds.find((k) => k.kind === 'keyword')!;
+    const starveRatioM = starvedM.p95 / Math.max(alone.p95, 1);
+    const mixes = phases.filter((p) => p.name.startsWith('mix, ')).map((p) => ({ name: p.name, p95: p.kinds.find((k) => k.kind === 'keyword')!.p95 }));
+    const mixRatio = Math.max(...mixes.map((m) => m.p95 / Math.max(alone.p95, 1)));
+    const mixRatios = mixes.map((m) => `${m.name}: keyword p95 ${m.p95.toFixed(0)} ms = ${(m.p95 / Math.max(alone.p95, 1)).toFixed(1)}x idle`);
+    const byKind = (kind: Kind): string => phases.filter((p) => p.name.startsWith('mix, ')).map((p) => {
+      const k = p.kinds.find((x) => x.kind === kind);
+      return k ? `${p.name.replace('mix, ', '')} ${k.p50.toFixed(0)} / ${k.p95.toFixed(0)} / ${k.p99.toFixed(0)} ms` : '';
+    }).join('; ');
     const md = [
       `Load test, ${machineLine()}; ${note}: ${manifest.counts.documents} documents, ${manifest.counts.chunks} chunks.`,
       `Server: \`node --import tsx server/main.ts\` on 127.0.0.1 (one log line per request to a pipe); client: autocannon in another process on the same 2 cores. Load average at start ${load0.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}.`,
@@ -241,13 +274,17 @@ docs/reliability.md and writes data/bench/load-results.json.
       '',
       `- errors over all phases: ${errors}; server still answering /api/health afterwards: ${alive === 200 ? 'yes' : `NO (${alive})`}`,
       `- server RSS: ${(rssStart / 2 ** 20).toFixed(0)} MB at start, ${(rssBefore / 2 ** 20).toFixed(0)} MB after warm-up, ${(rssEnd / 2 ** 20).toFixed(0)} MB at the end: growth ${(growth * 100).toFixed(1)} % after warm-up (limit 10 %)`,
-      `- keyword p95 alone ${alone.p95.toFixed(0)} ms, while 50 connections send hybrid queries ${starved.p95.toFixed(0)} ms (p50 ${alone.p50.toFixed(0)} -> ${starved.p50.toFixed(0)} ms); ${starved.requests} keyword answers during that phase`,
+      `- p50 / p95 / p99 per kind in the mixes: ${(['keyword', 'hybrid', 'mentions', 'csv'] as Kind[]).map((k) => `${k}: ${byKind(k)}`).join(' | ')}`,
+      `- keyword p95 alone ${alone.p95.toFixed(0)} ms, while 50 connections send hybrid queries ${starved.p95.toFixed(0)} ms (p50 ${alone.p50.toFixed(0)} -> ${starved.p50.toFixed(0)} ms): ${starveRatio.toFixed(1)}x (limit 3x): ${starveRatio <= 3 ? 'PASS' : 'FAIL'}; ${starved.requests} keyword answers during that phase`,
+      `- keyword p95 while 10 connections send mentions and CSV exports ${starvedM.p95.toFixed(0)} ms (p50 ${starvedM.p50.toFixed(0)} ms): ${starveRatioM.toFixed(1)}x (limit 3x): ${starveRatioM <= 3 ? 'PASS' : 'FAIL'}; ${starvedM.requests} keyword answers during that phase`,
+      `- keyword p95 in the mixes (keyword requests there also queue behind each other): ${mixRatios.join('; ')} (limit 3x): ${mixRatio <= 3 ? 'PASS' : 'FAIL'}`,
+      `- RSS growth after warm-up ${(growth * 100).toFixed(1)} % (limit 10 %): ${growth <= 0.1 ? 'PASS' : 'FAIL'}; errors ${errors}: ${errors === 0 ? 'PASS' : 'FAIL'}`,
       `- server log lines written: ${server.logLines()}; slowest in-server: ${server.slowest.map((s) => `${s.ms.toFixed(0)} ms ${s.line}`).join('; ')}`,
     ].join('\n');
     process.stdout.write(`${md}\n`);
     await mkdir(resolve(ROOT, 'data', 'bench'), { recursive: true });
-    await writeFile(resolve(ROOT, 'data', 'bench', 'load-results.json'), JSON.stringify({ machine: machineLine(), note, queriesSent, phases, rssStart, rssBefore, rssEnd, growth, errors, alive }, null, 1));
-    if (errors > 0 || alive !== 200 || growth > 0.1) process.exitCode = 1;
+    await writeFile(resolve(ROOT, 'data', 'bench', 'load-results.json'), JSON.stringify({ machine: machineLine(), note, queriesSent, phases, rssStart, rssBefore, rssEnd, growth, errors, alive, starveRatio, starveRatioM, mixRatio }, null, 1));
+    if (errors > 0 || alive !== 200 || growth > 0.1 || starveRatio > 3 || starveRatioM > 3 || mixRatio > 3) process.exitCode = 1;
   } finally {
     server.child.kill('SIGTERM');
   }

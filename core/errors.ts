@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'index_missing' // no index has been built yet
   | 'index_format' // saved index has another format version
   | 'index_corrupt' // saved index fails its checksum or cannot be parsed
+  | 'index_write' // the indexer could not write the new index (disk full, permissions); the old one is kept
   | 'embedder_unavailable' // model files missing / cannot load
   | 'embedder_mismatch' // index was built with another embedder
   | 'unreadable_file' // ingest could not read a file (the indexer skips it)

@@ -47,7 +47,7 @@ export interface IndexManifest {
 }
 
 /** Paragraph and chunk texts are slices of the document text, so only offsets are stored. */
-interface StoredDoc {
+export interface StoredDoc {
   meta: DocMeta;
   text: string;
   paragraphs: Array<Omit<Paragraph, 'text'>>;
@@ -75,12 +75,7 @@ export function encodeIndex(
   data: IndexData,
   info: { buildId: string; builtAt: string; pipeline: number; keywordFormat: number; embedder: EmbedderInfo; files: Record<string, FileRecord>; skipped: SkippedFile[] },
 ): EncodedIndex {
-  const stored: StoredDoc[] = data.docs.map((d) => ({
-    meta: d.meta,
-    text: d.text,
-    paragraphs: d.paragraphs.map(({ text: _t, ...rest }) => rest),
-    chunks: d.chunks.map(({ text: _t, ...rest }) => rest),
-  }));
+  const stored: StoredDoc[] = data.docs.map(storeDoc);
   const docsBytes = new TextEncoder().encode(JSON.stringify(stored));
   const vectorBytes = new Uint8Array(data.vectors.buffer, data.vectors.byteOffset, data.vectors.byteLength);
   const keywordBytes = data.keyword;
@@ -170,7 +165,18 @@ async function readVerified(ref: PartRef, read: PartReader): Promise<Uint8Array>
   return bytes;
 }
 
-function restoreDoc(d: StoredDoc): ProcessedDoc {
+/** A document as saved: paragraph and chunk texts dropped (they are slices of the text). */
+export function storeDoc(d: ProcessedDoc): StoredDoc {
+  return {
+    meta: d.meta,
+    text: d.text,
+    paragraphs: d.paragraphs.map(({ text: _t, ...rest }) => rest),
+    chunks: d.chunks.map(({ text: _t, ...rest }) => rest),
+  };
+}
+
+/** A saved document with its paragraph and chunk texts put back. */
+export function restoreDoc(d: StoredDoc): ProcessedDoc {
   return {
     meta: d.meta,
     text: d.text,

@@ -3,7 +3,7 @@
  * embedded; unchanged files keep their chunks and vectors; an unchanged corpus is a no-op that
  * never loads the model. The new index replaces the old one atomically (indexer/write.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
@@ -16,10 +16,11 @@ import { KEYWORD_FORMAT_VERSION, KeywordIndex } from '../core/keyword-index.ts';
 import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { loadCatalog, type CatalogEntry } from './catalog.ts';
+import { BuildCheckpoint, CHECKPOINT_FILE } from './checkpoint.ts';
 import { processFile } from './document.ts';
 import { progressBar, type ProgressOptions } from './progress.ts';
 import { walkCorpus } from './walk.ts';
-import { writeIndex } from './write.ts';
+import { writeIndex, type IndexFs } from './write.ts';
 
 /**
  * Version of the text pipeline (ingest, sections, chunking, metadata). Bump it when their output
@@ -39,6 +40,8 @@ export interface BuildOptions {
   progress?: ProgressOptions;
   /** One line per event (warnings, stages). */
   log?: (line: string) => void;
+  /** File-system calls of the index write (tests make them fail: disk full). */
+  writeFs?: IndexFs;
 }
 
 export interface BuildSummary {
@@ -53,6 +56,8 @@ export interface BuildSummary {
   unchanged: number;
   embedder: EmbedderInfo;
   embedded: number;
+  /** Work taken from the checkpoint of an interrupted build (indexer/checkpoint.ts) instead of done again. */
+  resumed: { documents: number; chunks: number };
   seconds: number;
   stages: { scan: number; read: number; embed: number; keyword: number; write: number };
   chunksPerSecond: number | null;
@@ -98,9 +103,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   if (reusable && todo.length === 0 && removed === 0 && previous && previous.format === INDEX_FORMAT_VERSION && previous.keywordFormat === KEYWORD_FORMAT_VERSION) {
     log(`index: up to date (${previous.counts.documents} documents, ${previous.counts.chunks} chunks), nothing to do`);
+    // A build killed after its index was in place leaves its checkpoint behind: nothing in it is needed.
+    await rm(join(options.indexDir, CHECKPOINT_FILE), { force: true });
     return {
       noop: true, documents: previous.counts.documents, chunks: previous.counts.chunks, pages: previous.counts.pages,
-      skipped: previous.skipped, added: 0, changed: 0, removed: 0, unchanged, embedder: previous.embedder, embedded: 0,
+      skipped: previous.skipped, added: 0, changed: 0, removed: 0, unchanged, embedder: previous.embedder, embedded: 0, resumed: { documents: 0, chunks: 0 },
       seconds: seconds(t0), stages, chunksPerSecond: null, indexBytes: indexBytes(previous),
     };
   }
@@ -125,107 +132,136 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     }
   }
 
-  // 3. Read the added and changed files.
-  const tRead = performance.now();
-  const fresh = new Map<string, ProcessedDoc>();
-  const bar = progressBar('read', todo.length, options.progress);
-  let pages = 0;
-  let newChunks = 0;
-  for (const t of todo) {
-    try {
-      const bytes = await readFile(join(options.corpusDir, t.source));
-      const doc = await processFile(t.source, bytes, t.hash.slice(0, 64), t.entry);
-      if (doc.chunks.length === 0) throw new AppError('unreadable_file', 'Ingest: no text found');
-      fresh.set(t.source, doc);
-      files[t.source] = { hash: t.hash, docId: doc.meta.id };
-      pages += doc.meta.pages ?? 0;
-      newChunks += doc.chunks.length;
-    } catch (err) {
-      const reason = err instanceof AppError ? err.message.replace(/^Ingest:\s*/, '') : `could not be read: ${(err as Error).message}`;
-      files[t.source] = { hash: t.hash, docId: null, skipped: reason };
-      log(`warning: skipped ${t.source}: ${reason}`);
+  // What an interrupted build of this index already read and embedded (none with --force).
+  const checkpoint = await BuildCheckpoint.open(options.indexDir, { embedder: embedderId, pipeline: PIPELINE_VERSION }, { fresh: options.force, log });
+  try {
+    const resumed = { documents: 0, chunks: 0 };
+    // 3. Read the added and changed files.
+    const tRead = performance.now();
+    const fresh = new Map<string, ProcessedDoc>();
+    const bar = progressBar('read', todo.length, options.progress);
+    let pages = 0;
+    let newChunks = 0;
+    for (const t of todo) {
+      try {
+        const key = BuildCheckpoint.docKey(t.source, t.hash);
+        let doc = checkpoint.docs.get(key);
+        if (doc) resumed.documents++;
+        else {
+          const bytes = await readFile(join(options.corpusDir, t.source));
+          doc = await processFile(t.source, bytes, t.hash.slice(0, 64), t.entry);
+          if (doc.chunks.length === 0) throw new AppError('unreadable_file', 'Ingest: no text found');
+          await checkpoint.addDoc(key, doc);
+        }
+        fresh.set(t.source, doc);
+        files[t.source] = { hash: t.hash, docId: doc.meta.id };
+        pages += doc.meta.pages ?? 0;
+        newChunks += doc.chunks.length;
+      } catch (err) {
+        const reason = err instanceof AppError ? err.message.replace(/^Ingest:\s*/, '') : `could not be read: ${(err as Error).message}`;
+        files[t.source] = { hash: t.hash, docId: null, skipped: reason };
+        log(`warning: skipped ${t.source}: ${reason}`);
+      }
+      bar.tick(1, `pages ${pages} chunks ${newChunks}`);
     }
-    bar.tick(1, `pages ${pages} chunks ${newChunks}`);
-  }
-  bar.done(`pages ${pages} chunks ${newChunks}`);
-  stages.read = seconds(tRead);
+    bar.done(`pages ${pages} chunks ${newChunks}`);
+    stages.read = seconds(tRead);
 
-  // 4. Embed the new chunks (those whose text was not embedded before).
-  const tEmbed = performance.now();
-  const missing = [...fresh.values()].flatMap((d) => d.chunks).filter((c) => !vectorCache.has(textKey(c)));
-  const embedder = missing.length > 0 || (kept.size === 0 && vectorCache.size === 0) ? options.embedder ?? (await loadEmbedder(embedderId)) : null;
-  const info: EmbedderInfo = embedder?.info ?? previous!.embedder;
-  if (embedder && missing.length > 0) {
-    const ebar = progressBar('embed', missing.length, options.progress);
-    for (let i = 0; i < missing.length; i += EMBED_BATCH) {
-      const batch = missing.slice(i, i + EMBED_BATCH);
-      const vecs = await embedder.embedPassages(batch.map(embeddingText));
-      batch.forEach((c, j) => vectorCache.set(textKey(c), vecs[j]!));
-      ebar.tick(batch.length);
+    // 4. Embed the new chunks (those whose text was not embedded before).
+    const tEmbed = performance.now();
+    for (const c of [...fresh.values()].flatMap((d) => d.chunks)) {
+      const key = textKey(c);
+      const v = vectorCache.has(key) ? undefined : checkpoint.vectors.get(key);
+      if (v) {
+        vectorCache.set(key, v);
+        resumed.chunks++;
+      }
     }
-    ebar.done();
-  }
-  const freshVectors = new Map<string, Float32Array>();
-  for (const [source, doc] of fresh) {
-    const out = new Float32Array(doc.chunks.length * info.dim);
-    doc.chunks.forEach((c, i) => out.set(vectorCache.get(textKey(c))!, i * info.dim));
-    freshVectors.set(source, out);
-  }
-  if (embedder && !options.embedder) await embedder.dispose();
-  stages.embed = seconds(tEmbed);
-
-  // 5. Assemble in corpus order and build the keyword index.
-  const tKeyword = performance.now();
-  const docs: ProcessedDoc[] = [];
-  const parts: Float32Array[] = [];
-  for (const source of Object.keys(files).sort()) {
-    const k = kept.get(source);
-    const f = fresh.get(source);
-    if (k) {
-      docs.push(k.doc);
-      parts.push(k.vectors);
-    } else if (f) {
-      docs.push(f);
-      parts.push(freshVectors.get(source) ?? new Float32Array(0));
+    const missing = [...fresh.values()].flatMap((d) => d.chunks).filter((c) => !vectorCache.has(textKey(c)));
+    const embedder = missing.length > 0 || (kept.size === 0 && vectorCache.size === 0) ? options.embedder ?? (await loadEmbedder(embedderId)) : null;
+    const info: EmbedderInfo = embedder?.info ?? previous!.embedder;
+    if (embedder && missing.length > 0) {
+      const ebar = progressBar('embed', missing.length, options.progress);
+      for (let i = 0; i < missing.length; i += EMBED_BATCH) {
+        const batch = missing.slice(i, i + EMBED_BATCH);
+        const vecs = await embedder.embedPassages(batch.map(embeddingText));
+        batch.forEach((c, j) => vectorCache.set(textKey(c), vecs[j]!));
+        await checkpoint.addVectors(batch.map((c, j) => [textKey(c), vecs[j]!]));
+        ebar.tick(batch.length);
+      }
+      ebar.done();
     }
+    const freshVectors = new Map<string, Float32Array>();
+    for (const [source, doc] of fresh) {
+      const out = new Float32Array(doc.chunks.length * info.dim);
+      doc.chunks.forEach((c, i) => out.set(vectorCache.get(textKey(c))!, i * info.dim));
+      freshVectors.set(source, out);
+    }
+    if (embedder && !options.embedder) await embedder.dispose();
+    stages.embed = seconds(tEmbed);
+
+    // 5. Assemble in corpus order and build the keyword index.
+    const tKeyword = performance.now();
+    const docs: ProcessedDoc[] = [];
+    const parts: Float32Array[] = [];
+    for (const source of Object.keys(files).sort()) {
+      const k = kept.get(source);
+      const f = fresh.get(source);
+      if (k) {
+        docs.push(k.doc);
+        parts.push(k.vectors);
+      } else if (f) {
+        docs.push(f);
+        parts.push(freshVectors.get(source) ?? new Float32Array(0));
+      }
+    }
+    const vectors = concat(parts);
+    const kbar = progressBar('keyword', docs.length, options.progress);
+    const keyword = buildKeywordIndex(docs, () => kbar.tick(1));
+    kbar.done();
+    stages.keyword = seconds(tKeyword);
+
+    // 6. Write atomically.
+    const tWrite = performance.now();
+    const skipped: SkippedFile[] = [
+      ...walk.skipped,
+      ...Object.entries(files).filter(([, r]) => r.skipped).map(([file, r]) => ({ file, reason: r.skipped! })),
+    ];
+    const data: IndexData = { docs, vectors, keyword };
+    const builtAt = new Date().toISOString();
+    const encoded = encodeIndex(data, {
+      buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION, keywordFormat: KEYWORD_FORMAT_VERSION,
+    });
+    const wbar = progressBar('write', encoded.parts.length + 1, options.progress);
+    await writeIndex(options.indexDir, encoded, () => wbar.tick(1), options.writeFs).catch((err: unknown) => {
+      if (!(err instanceof AppError) || err.code !== 'index_write' || checkpoint.count() === 0) throw err;
+      const mb = (checkpoint.size() / 2 ** 20).toFixed(1);
+      throw new AppError('index_write', `${err.message}. What this build read and embedded is kept for that run in ${checkpoint.path} (${mb} MB; delete it to free the space, the next run then reads and embeds everything again)`, { cause: err });
+    });
+    // The new index is in place: what the checkpoint held is in it.
+    await checkpoint.remove();
+    wbar.done();
+    stages.write = seconds(tWrite);
+
+    const embedSeconds = stages.embed;
+    return {
+      noop: false,
+      documents: docs.length,
+      chunks: encoded.manifest.counts.chunks,
+      pages: encoded.manifest.counts.pages,
+      skipped,
+      added, changed, removed, unchanged,
+      embedder: info,
+      embedded: missing.length,
+      resumed,
+      seconds: seconds(t0),
+      stages,
+      chunksPerSecond: missing.length > 0 && embedSeconds > 0 ? Math.round(missing.length / embedSeconds) : null,
+      indexBytes: indexBytes(encoded.manifest),
+    };
+  } finally {
+    await checkpoint.close();
   }
-  const vectors = concat(parts);
-  const kbar = progressBar('keyword', docs.length, options.progress);
-  const keyword = buildKeywordIndex(docs, () => kbar.tick(1));
-  kbar.done();
-  stages.keyword = seconds(tKeyword);
-
-  // 6. Write atomically.
-  const tWrite = performance.now();
-  const skipped: SkippedFile[] = [
-    ...walk.skipped,
-    ...Object.entries(files).filter(([, r]) => r.skipped).map(([file, r]) => ({ file, reason: r.skipped! })),
-  ];
-  const data: IndexData = { docs, vectors, keyword };
-  const builtAt = new Date().toISOString();
-  const encoded = encodeIndex(data, {
-    buildId: buildIdFor(builtAt), builtAt, embedder: info, files, skipped, pipeline: PIPELINE_VERSION, keywordFormat: KEYWORD_FORMAT_VERSION,
-  });
-  const wbar = progressBar('write', encoded.parts.length + 1, options.progress);
-  await writeIndex(options.indexDir, encoded, () => wbar.tick(1));
-  wbar.done();
-  stages.write = seconds(tWrite);
-
-  const embedSeconds = stages.embed;
-  return {
-    noop: false,
-    documents: docs.length,
-    chunks: encoded.manifest.counts.chunks,
-    pages: encoded.manifest.counts.pages,
-    skipped,
-    added, changed, removed, unchanged,
-    embedder: info,
-    embedded: missing.length,
-    seconds: seconds(t0),
-    stages,
-    chunksPerSecond: missing.length > 0 && embedSeconds > 0 ? Math.round(missing.length / embedSeconds) : null,
-    indexBytes: indexBytes(encoded.manifest),
-  };
 }
 
 /** The text embedded for a chunk: its nearest heading gives the passage its topic. */

@@ -29,6 +29,15 @@ export interface ServerOptions {
   rateLimitPerMinute?: number;
   /** Clock of the rate limit in ms (default Date.now). */
   now?: () => number;
+  /**
+   * A connection whose request headers have not all arrived this many ms after its request began
+   * is answered 408 and closed (slow clients holding sockets, "slowloris"). Default 10 000.
+   */
+  headersTimeoutMs?: number;
+  /** The same for the whole request (headers and body); at least headersTimeoutMs. Default 30 000. */
+  requestTimeoutMs?: number;
+  /** How often connections are checked against those two limits, in ms. Default 1 000. */
+  connectionsCheckingIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -66,9 +75,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const app = createApp(service);
   const host = options.host ?? cfg.host;
   const port = options.port ?? cfg.port;
-  const server: ServerType = await new Promise((ok) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const serverOptions = {
     // 64 KB of request line and headers: room for every request the API's schemas allow (core/api-schema.ts).
-    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => ok(s));
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, options.requestTimeoutMs ?? 30_000),
+    connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1_000,
+  };
+  const server: ServerType = await new Promise((ok) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, () => ok(s));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

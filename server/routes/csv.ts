@@ -1,4 +1,5 @@
 /** CSV rows for the every-mention export: passage text, citation and link. */
+import type { StreamingApi } from 'hono/utils/stream';
 import type { MentionItem } from '../../core/mentions.ts';
 
 const COLUMNS = ['council', 'year', 'date', 'type', 'report', 'section', 'paragraph', 'page', 'occurrences', 'citation', 'link', 'text'];
@@ -21,4 +22,23 @@ function cell(v: string | number): string {
   // A cell starting with = + - @ would run as a formula in a spreadsheet.
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rows are made and sent this many at a time. */
+const BATCH = 200;
+
+/**
+ * Stream the header and `rows` rows (`batch(from, to)` makes rows from..to-1), waiting for the
+ * client to take each batch. When the client goes away the stream is aborted: stop making rows
+ * (nobody will read them) and say so in the log.
+ */
+export async function streamCsv(s: StreamingApi, rows: number, batch: (from: number, to: number) => string, log: ((line: string) => void) | null): Promise<void> {
+  await s.write(CSV_BOM + CSV_HEADER);
+  let done = 0;
+  while (done < rows && !s.aborted) {
+    const to = Math.min(rows, done + BATCH);
+    await s.write(batch(done, to));
+    done = to;
+  }
+  if (s.aborted) log?.(`csv: export stopped after ${done} of ${rows} rows: the client went away`);
 }

@@ -5,7 +5,7 @@ import { MentionsQuery, MentionsResponse } from '../../core/api-schema.ts';
 import { mentionItem, mentions } from '../../core/mentions.ts';
 import { errors } from '../openapi.ts';
 import type { Service } from '../service.ts';
-import { CSV_BOM, CSV_HEADER, csvRow } from './csv.ts';
+import { csvRow, streamCsv } from './csv.ts';
 
 const route = createRoute({
   method: 'get',
@@ -34,11 +34,7 @@ export function mentionsRoute(service: Service): OpenAPIHono {
     const name = `mentions-${q.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'query'}.csv`;
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="${name}"`);
-    return stream(c, async (s) => {
-      await s.write(CSV_BOM + CSV_HEADER);
-      for (let i = 0; i < all.length; i += 200) {
-        await s.write(all.slice(i, i + 200).map((m) => csvRow(mentionItem(m), origin)).join(''));
-      }
-    });
+    const log = service.options.log === undefined ? (line: string) => process.stdout.write(`${line}\n`) : service.options.log;
+    return stream(c, (s) => streamCsv(s, all.length, (from, to) => all.slice(from, to).map((m) => csvRow(mentionItem(m), origin)).join(''), log));
   });
 }

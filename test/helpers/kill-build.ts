@@ -8,9 +8,12 @@
  * docs/reliability.md).
  */
 import { spawn } from 'node:child_process';
-import { cp, readdir, rm } from 'node:fs/promises';
+import { cp, readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Embedder } from '../../core/embedder.ts';
+import { MANIFEST_FILE } from '../../core/index-file.ts';
 import { SearchEngine } from '../../core/search.ts';
+import { CHECKPOINT_FILE } from '../../indexer/checkpoint.ts';
 import { loadIndex } from '../../server/load-index.ts';
 import { ROOT } from './corpus-index.ts';
 
@@ -21,6 +24,11 @@ export type Stage = (typeof STAGES)[number];
 export interface KillMoment {
   stage: Stage;
   line: number;
+  /**
+   * When the stage prints fewer lines (a resumed build with little left to do), kill at its last
+   * line instead; when it prints none (nothing left to do in it), at the first line of a later stage.
+   */
+  orLast?: boolean;
 }
 
 const PROGRESS = /^(read|embed|keyword|write) +\[/;
@@ -30,6 +38,8 @@ export interface CliRun {
   signal: NodeJS.Signals | null;
   ms: number;
   stderr: string;
+  /** The summary (one JSON line) when the run completed. */
+  stdout: string;
   /** When the kill was sent (null: the moment never came, the build finished). */
   killedAtMs: number | null;
   /** Progress lines per stage over the whole run (for planning kills). */
@@ -41,8 +51,10 @@ export interface CliRun {
 /** Run the indexer CLI (--json: summary on stdout, progress on stderr); kill it at the moment given. */
 export async function runIndexer(corpus: string, index: string, kill?: KillMoment): Promise<CliRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', index, '--json'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', '--corpus', corpus, '--index', index, '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   let partial = '';
   let killedAtMs: number | null = null;
   let lastLine: string | null = null;
@@ -58,14 +70,17 @@ export async function runIndexer(corpus: string, index: string, kill?: KillMomen
       const stage = m[1] as Stage;
       lines[stage]++;
       lastLine = line.trim();
-      if (kill && stage === kill.stage && lines[stage] === kill.line) {
+      // The closing line of a stage gives its time, the others an ETA.
+      const last = !/ ETA /.test(line);
+      const at = kill && ((stage === kill.stage && (lines[stage] === kill.line || (kill.orLast && last))) || (kill.orLast && STAGES.indexOf(stage) > STAGES.indexOf(kill.stage)));
+      if (at) {
         child.kill('SIGKILL');
         killedAtMs = performance.now() - t0;
       }
     }
   });
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.once('exit', (c, s) => ok({ code: c, signal: s })));
-  return { code, signal, ms: performance.now() - t0, stderr, killedAtMs, lines, lastLine };
+  return { code, signal, ms: performance.now() - t0, stderr, stdout, killedAtMs, lines, lastLine };
 }
 
 export interface Reference {
@@ -101,7 +116,19 @@ export interface Trial {
   killed: boolean;
   /** What the index folder held after the kill. */
   outcome: 'previous index intact' | 'new index complete';
+  /** Files in the index folder other than the manifest, the parts it names and the build checkpoint. */
   leftovers: number;
+  /** Size of the build checkpoint after the kill (0: none). */
+  checkpointBytes: number;
+}
+
+/** Files of an index folder that the manifest does not name (the build checkpoint aside), and the checkpoint's size. */
+export async function leftoversOf(index: string): Promise<{ leftovers: string[]; checkpointBytes: number }> {
+  const manifest = JSON.parse(await readFile(join(index, MANIFEST_FILE), 'utf8')) as { parts: Record<string, { file: string }> };
+  const named = new Set([MANIFEST_FILE, CHECKPOINT_FILE, ...Object.values(manifest.parts).map((p) => p.file)]);
+  const names = await readdir(index);
+  const checkpointBytes = names.includes(CHECKPOINT_FILE) ? (await readFile(join(index, CHECKPOINT_FILE))).length : 0;
+  return { leftovers: names.filter((n) => !named.has(n)), checkpointBytes };
 }
 
 /**
@@ -128,14 +155,15 @@ export async function killTrials(options: {
     const intact = now.docs === options.before.docs && now.answers === options.before.answers;
     const complete = now.docs === options.after.docs && now.answers === options.after.answers;
     options.check(intact || complete, `after a kill at ${moment.stage} line ${moment.line} (${run.killedAtMs?.toFixed(0)} ms, last line "${run.lastLine}") the index answers neither as before nor as after`);
-    const leftovers = (await readdir(options.index)).filter((n) => n.includes('.tmp-') || !n.endsWith('.json') && !n.endsWith('.f32')).length;
+    const { leftovers, checkpointBytes } = await leftoversOf(options.index);
     trials.push({
       moment: `${moment.stage} line ${moment.line}`,
       killedAtMs: run.killedAtMs,
       lastLine: run.lastLine,
       killed: run.signal === 'SIGKILL',
       outcome: intact ? 'previous index intact' : 'new index complete',
-      leftovers,
+      leftovers: leftovers.length,
+      checkpointBytes,
     });
     if (complete && !intact) {
       await rm(options.index, { recursive: true, force: true });
