@@ -346,7 +346,7 @@ export const SimilarQuery = z
       .string({ error: 'is required: the id of a paragraph (the id of a search result)' })
       .min(1, { error: 'is required: the id of a paragraph (the id of a search result)' })
       .max(400, { error: 'must be at most 400 characters' })
-      .meta({ description: 'Chunk id of the paragraph (the `id` of a search result or mention).' }),
+      .meta({ description: 'The paragraph: the `id` of a search result or mention, or of a paragraph of /api/documents/{id} (the passage holding it).' }),
     limit: wholeNumber(1, 50).default(10).meta({ description: 'Paragraphs to return.' }),
     ...filters,
   })

@@ -17,7 +17,7 @@ import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 
 export interface SimilarRequest {
-  /** Chunk id of the paragraph (a search result's id). */
+  /** Chunk id of the paragraph (a search result's id), or a paragraph id from the reader. */
   id: string;
   filters?: Partial<Filters>;
   limit?: number;
@@ -32,10 +32,26 @@ interface Kept {
   docs: Set<number>;
 }
 
+/**
+ * The chunk row of a chunk id, or of a paragraph id (`<docId>#<anchor>`, as the reader has them):
+ * the chunk that holds the paragraph (or, for a heading, the first chunk after it).
+ */
+export function rowOf(index: SearchIndex, id: string): number | null {
+  const direct = index.chunkById.get(id);
+  if (direct !== undefined) return direct;
+  const hash = id.lastIndexOf('#');
+  const d = hash > 0 ? index.docs.findIndex((x) => x.meta.id === id.slice(0, hash)) : -1;
+  if (d < 0) return null;
+  const p = index.docs[d]!.paragraphs.find((x) => x.anchor === id.slice(hash + 1));
+  if (!p) return null;
+  for (let r = index.docStart[d]!; r < index.docStart[d + 1]!; r++) if (index.chunks[r]!.end > p.start) return r;
+  return null;
+}
+
 export function similar(index: SearchIndex, req: SimilarRequest): SimilarResponse {
   const t0 = performance.now();
-  const row = index.chunkById.get(req.id);
-  if (row === undefined) throw new AppError('not_found', `Request: no paragraph with id "${req.id.slice(0, 100)}"`);
+  const row = rowOf(index, req.id);
+  if (row === null) throw new AppError('not_found', `Request: no paragraph with id "${req.id.slice(0, 100)}"`);
   const limit = req.limit ?? 10;
   const filters: Filters = { ...emptyFilters(), ...req.filters };
   const sourceDocIndex = index.chunkDoc[row]!;

@@ -109,3 +109,18 @@ describe('GET /api/similar', () => {
     expect((await get<{ error: { message: string } }>(similarUrl(id, '&type=novel'), 400)).error.message).toMatch(/"type"/);
   });
 });
+
+describe('GET /api/similar from a paragraph of the reader', () => {
+  it('takes a paragraph id and answers for the passage that holds it', async () => {
+    const doc = index.docs.find((d) => d.chunks.some((c) => c.paragraphs.length > 1) || d.paragraphs.length > d.chunks.length)!;
+    // A paragraph that is not the first of its passage, so its id is no passage id.
+    const row = index.docStart[index.docs.indexOf(doc)]!;
+    const chunks = index.chunks.slice(row, index.docStart[index.docs.indexOf(doc) + 1]!);
+    const p = doc.paragraphs.find((x) => !x.heading && !index.chunkById.has(`${doc.meta.id}#${x.anchor}`))!;
+    expect(p).toBeTruthy();
+    const holder = chunks.find((c) => c.start <= p.start && c.end > p.start)!;
+    const r = await get<SimilarResponse>(similarUrl(`${doc.meta.id}#${p.anchor}`));
+    expect(r.source.id).toBe(holder.id);
+    await get(similarUrl(`${doc.meta.id}#no-such-anchor`), 404);
+  });
+});
