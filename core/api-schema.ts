@@ -175,6 +175,7 @@ export type JudgementAreaInfo = z.infer<typeof JudgementAreaInfo>;
 export const SimilarResponse = z.strictObject({
   source: ResultItem.describe('The paragraph the others are like (duplicates: 1 + its near-identical copies in the reports searched).'),
   areas: z.array(JudgementAreaInfo).describe('The judgement areas the paragraph is about, from its section headings ("The experiences and progress of care leavers: good"); empty when no heading names one.'),
+  judgementAreas: z.array(JudgementAreaInfo).describe('Every common judgement area, for a judgement filter ("<key>:good|outstanding").'),
   nearIdentical: z.int().min(0).describe('Reports (of other councils, within the filters) holding a near-identical copy of the paragraph: left out of the results.'),
   results: z.array(ResultItem).describe("The nearest paragraphs of other councils' reports, best first (score: cosine similarity), one per report; near-identical ones shown once (duplicates, duplicateDocs)."),
   tookMs: z.number().min(0),

@@ -104,6 +104,7 @@ export function similar(index: SearchIndex, req: SimilarRequest): SimilarRespons
   return {
     source,
     areas,
+    judgementAreas: JUDGEMENT_AREAS.map((a) => ({ key: a.key, label: a.label })),
     nearIdentical: copies.size,
     results: kept.map((k) => {
       const c = index.chunks[k.row]!;

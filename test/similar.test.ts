@@ -49,6 +49,7 @@ describe('GET /api/similar', () => {
     expect(r.source.id).toBe(id);
     expect(r.source.doc.council).toBe('Hackney');
     expect(r.areas.map((a) => a.key)).toEqual(['care-leavers']);
+    expect(r.judgementAreas.map((a) => a.key)).toEqual(expect.arrayContaining(['overall', 'care-leavers', 'children-in-care']));
     // One per report: every report of the other councils (8 in corpus/) has a nearest paragraph.
     const others = index.docs.filter((d) => d.meta.council !== 'Hackney').length;
     expect(r.results.length).toBe(Math.min(10, others));
