@@ -2,13 +2,15 @@
  * "Practice like this elsewhere": the paragraphs of OTHER councils' reports nearest in meaning
  * to one paragraph, best first, one per report. The paragraph's own embedding is the query (no
  * model call), so this works whatever embedder is loaded. Near-identical copies of the paragraph
- * (the same boilerplate in many reports: core/duplicates.ts groups) are left out and counted;
+ * (the same boilerplate in many reports: its core/duplicates.ts group, or a passage at least
+ * NEAR_COPY_COSINE close) are left out and counted;
  * near-identical results among themselves are shown once, with the reports they also appear in.
  * The usual filters apply to the other reports (type, years, judgement such as
  * "care leavers:good|outstanding", councils); the paragraph's own council, with its predecessors
  * and successors, never appears.
  */
 import type { SimilarResponse } from './api-types.ts';
+import { NEAR_COPY_COSINE } from './duplicates.ts';
 import { AppError } from './errors.ts';
 import { councilKey, councilKeys, docPredicate } from './filters.ts';
 import { JUDGEMENT_AREAS, paragraphAreas } from './judgements.ts';
@@ -81,7 +83,12 @@ export function similar(index: SearchIndex, req: SimilarRequest): SimilarRespons
     const docsSeen = new Set<number>();
     for (const h of hits) {
       const d = index.chunkDoc[h.index]!;
-      if (!allowed[d] || groups[h.index] === group || docsSeen.has(d)) continue;
+      if (!allowed[d] || groups[h.index] === group) continue;
+      if (h.score >= NEAR_COPY_COSINE) {
+        copies.add(d);
+        continue;
+      }
+      if (docsSeen.has(d)) continue;
       const g = groups[h.index]!;
       const same = byGroup.get(g);
       if (same) {
