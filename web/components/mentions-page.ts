@@ -228,6 +228,7 @@ export class MentionsPage extends LitElement {
       return;
     }
     this.go(this.state, [...this.themeList, t]);
+    (e.target as HTMLFormElement).reset();
   }
 
   private removeTheme(i: number): void {

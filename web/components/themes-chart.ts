@@ -1,5 +1,5 @@
 /**
- * Themes compared: mentions per 10 000 words by year, one line per theme (hand-drawn SVG), each
+ * Themes compared: mentions per 10 000 words by year (the years that have reports), one line per theme (hand-drawn SVG), each
  * theme with its own colour, marker shape and dash so colour is never the only cue, a legend, and
  * the same numbers as a table under the chart (the chart's text alternative).
  */
@@ -85,12 +85,9 @@ export class ThemesChart extends LitElement {
     super.disconnectedCallback();
   }
 
-  /** Every year from the first to the last any theme has, and each theme's value per year. */
+  /** The years with reports (in any theme's counts: years without reports have no rate), and each theme's value per year. */
   private grid(): { years: number[]; values: number[][] } {
-    const all = this.series.flatMap((s) => s.byYear.map((y) => y.year));
-    if (all.length === 0) return { years: [], values: [] };
-    const years: number[] = [];
-    for (let y = Math.min(...all); y <= Math.max(...all); y++) years.push(y);
+    const years = [...new Set(this.series.flatMap((s) => s.byYear.map((y) => y.year)))].sort((a, b) => a - b);
     const values = this.series.map((s) => {
       const by = new Map(s.byYear.map((y) => [y.year, y.per10kWords]));
       return years.map((y) => by.get(y) ?? 0);
