@@ -283,11 +283,12 @@ const text = z.string().max(MAX_VALUE_CHARS, { error: `must be at most ${MAX_VAL
 const folded = (values: string[]): string[] => values.map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
 const year = wholeNumber(1990, 2100, 'a year from 1990 to 2100');
 
+// The length is checked before trimming, as the document's maxLength says; "only spaces" after it.
 const q = z
   .string({ error: 'is required: the words to search for' })
+  .max(MAX_QUERY_CHARS, { error: (iss) => `must be at most ${MAX_QUERY_CHARS} characters${typeof iss.input === 'string' ? ` (got ${iss.input.length})` : ''}` })
   .trim()
   .min(1, { error: 'is required: the words to search for' })
-  .max(MAX_QUERY_CHARS, { error: (iss) => `must be at most ${MAX_QUERY_CHARS} characters${typeof iss.input === 'string' ? ` (got ${iss.input.length})` : ''}` })
   .meta({ description: 'The words to search for, in the query syntax of /api/help (phrases, OR, -exclusions, prefix*, council:, year:, type:, judgement:).', example: 'care leavers accommodation' });
 
 /** council, type, from, to, judgement: the filters of search, mentions and the feed. */

@@ -24,7 +24,7 @@ function one(example: string | undefined) {
       params: example === undefined ? DocumentParams : DocumentParams.extend({ id: DocumentParams.shape.id.meta({ example }) }),
       query: DocumentQuery,
     },
-    responses: { 200: json(DocumentResponse, 'The document, its outline, paragraphs with citations, and a link to the original file.'), ...errors(404) },
+    responses: { 200: json(DocumentResponse, 'The document, its outline, paragraphs with citations, and a link to the original file.'), ...errors(400, 404) },
   });
 }
 
