@@ -12,6 +12,7 @@
  * the usual 400 `Request: parameter "<name>" <message>`.
  */
 import { z } from 'zod';
+import { AREA_KEYS } from './judgements.ts';
 import { REPORT_TYPES } from './types.ts';
 
 // --- Answers ---------------------------------------------------------------------------------
@@ -165,6 +166,57 @@ export const DocumentResponse = z.strictObject({
 }).meta({ id: 'DocumentResponse' });
 export type DocumentResponse = z.infer<typeof DocumentResponse>;
 
+export const JudgementAreaInfo = z.strictObject({
+  key: z.enum(AREA_KEYS).describe('Stable key of the common area (core/judgements.ts).'),
+  label: z.string(),
+}).meta({ id: 'JudgementAreaInfo', description: 'A judgement area common to the inspection frameworks (the single inspection\'s "children looked after" is "children in care").' });
+export type JudgementAreaInfo = z.infer<typeof JudgementAreaInfo>;
+
+export const SimilarResponse = z.strictObject({
+  source: ResultItem.describe('The paragraph the others are like (duplicates: 1 + its near-identical copies in the reports searched).'),
+  areas: z.array(JudgementAreaInfo).describe('The judgement areas the paragraph is about, from its section headings ("The experiences and progress of care leavers: good"); empty when no heading names one.'),
+  judgementAreas: z.array(JudgementAreaInfo).describe('Every common judgement area, for a judgement filter ("<key>:good|outstanding").'),
+  nearIdentical: z.int().min(0).describe('Reports (of other councils, within the filters) holding a near-identical copy of the paragraph: left out of the results.'),
+  results: z.array(ResultItem).describe("The nearest paragraphs of other councils' reports, best first (score: cosine similarity), one per report; near-identical ones shown once (duplicates, duplicateDocs)."),
+  tookMs: z.number().min(0),
+}).meta({ id: 'SimilarResponse' });
+export type SimilarResponse = z.infer<typeof SimilarResponse>;
+
+const Grade = z.string().describe('Grade as folded for comparison: outstanding, good, requires improvement, inadequate, adequate, ...');
+
+export const CouncilReport = z.strictObject({
+  doc: DocListItem,
+  url: z.string().describe('The report in the reader (/doc/<id>; with ?q= when a theme was asked).'),
+  citation: z.string(),
+  grades: z.array(z.strictObject({ area: z.enum(AREA_KEYS), grade: Grade })).describe('The grade of each common area the report judges.'),
+  theme: z.strictObject({
+    paragraphs: z.int().min(0).describe('Paragraphs of the report that mention the theme (as every-mention counts).'),
+    occurrences: z.int().min(0),
+    per10kWords: z.number().min(0).describe('Occurrences per 10 000 words of the report.'),
+  }).nullable().describe('With q: how often this report mentions the theme; null without q.'),
+}).meta({ id: 'CouncilReport' });
+export type CouncilReport = z.infer<typeof CouncilReport>;
+
+export const CouncilResponse = z.strictObject({
+  council: z.string().describe('The council as its newest report names it.'),
+  names: z.array(z.string()).describe('Every council name whose reports are included: the council and its predecessors or successors after boundary changes.'),
+  areas: z.array(JudgementAreaInfo).describe('The common areas that at least one report judges, in display order.'),
+  query: z.string().nullable().describe('The theme (q), or null.'),
+  reports: z.array(CouncilReport).describe('Every report, oldest first.'),
+}).meta({ id: 'CouncilResponse' });
+export type CouncilResponse = z.infer<typeof CouncilResponse>;
+
+export const ThemeYears = z.strictObject({
+  query: z.string(),
+  total: z.int().min(0).describe('Paragraphs that mention the theme.'),
+  occurrences: z.int().min(0),
+  byYear: z.array(YearCount),
+}).meta({ id: 'ThemeYears' });
+export type ThemeYears = z.infer<typeof ThemeYears>;
+
+export const MentionYearsResponse = z.strictObject({ themes: z.array(ThemeYears) }).meta({ id: 'MentionYearsResponse' });
+export type MentionYearsResponse = z.infer<typeof MentionYearsResponse>;
+
 export const RefusedIndex = z.strictObject({
   buildId: z.string().describe('The build that was not loaded.'),
   reason: z.string(),
@@ -231,11 +283,12 @@ const text = z.string().max(MAX_VALUE_CHARS, { error: `must be at most ${MAX_VAL
 const folded = (values: string[]): string[] => values.map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
 const year = wholeNumber(1990, 2100, 'a year from 1990 to 2100');
 
+// The length is checked before trimming, as the document's maxLength says; "only spaces" after it.
 const q = z
   .string({ error: 'is required: the words to search for' })
+  .max(MAX_QUERY_CHARS, { error: (iss) => `must be at most ${MAX_QUERY_CHARS} characters${typeof iss.input === 'string' ? ` (got ${iss.input.length})` : ''}` })
   .trim()
   .min(1, { error: 'is required: the words to search for' })
-  .max(MAX_QUERY_CHARS, { error: (iss) => `must be at most ${MAX_QUERY_CHARS} characters${typeof iss.input === 'string' ? ` (got ${iss.input.length})` : ''}` })
   .meta({ description: 'The words to search for, in the query syntax of /api/help (phrases, OR, -exclusions, prefix*, council:, year:, type:, judgement:).', example: 'care leavers accommodation' });
 
 /** council, type, from, to, judgement: the filters of search, mentions and the feed. */
@@ -288,3 +341,37 @@ export const DocumentParams = z.object({ id: z.string().meta({ description: 'Doc
 export const DocumentQuery = z.object({
   q: q.optional().meta({ description: 'The query the reader was opened with: its words are marked in every paragraph, and the paragraphs that mention it are listed.' }),
 });
+
+export const SimilarQuery = z
+  .object({
+    id: z
+      .string({ error: 'is required: the id of a paragraph (the id of a search result)' })
+      .min(1, { error: 'is required: the id of a paragraph (the id of a search result)' })
+      .max(400, { error: 'must be at most 400 characters' })
+      .meta({ description: 'The paragraph: the `id` of a search result or mention, or of a paragraph of /api/documents/{id} (the passage holding it).' }),
+    limit: wholeNumber(1, 50).default(10).meta({ description: 'Paragraphs to return.' }),
+    ...filters,
+  })
+  .superRefine(fromNotAfterTo);
+export type SimilarParams = z.output<typeof SimilarQuery>;
+
+export const CouncilParams = z.object({
+  name: z.string().min(1).max(MAX_VALUE_CHARS).meta({ description: 'The council, as reports name it ("Doncaster", "Isle of Wight"); case, punctuation and "Council" do not matter; _ or - for spaces.', example: 'Hackney' }),
+});
+export const CouncilQuery = z.object({
+  q: q.optional().meta({ description: 'A theme: how often each report mentions it, as every-mention counts (per report and per 10 000 words).' }),
+});
+
+/** 1 to 4 themes: q=a&q=b. */
+const themes = z.preprocess(
+  (v) => (typeof v === 'string' ? [v] : v),
+  z.array(q, { error: 'is required: the words to search for' }).min(1, { error: 'is required: the words to search for' }).max(4, { error: 'may be given at most 4 times (four themes)' }),
+).meta({ description: 'One to four themes, each in the query syntax (q=a&q=b).' });
+
+export const MentionYearsQuery = z
+  .object({
+    q: themes,
+    format: z.enum(['json', 'csv'], { error: (iss) => `must be json or csv${got(iss.input)}` }).default('json').meta({ description: 'json, or csv: one row per theme and year.' }),
+    ...filters,
+  })
+  .superRefine(fromNotAfterTo);

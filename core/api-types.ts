@@ -5,6 +5,8 @@
  */
 export type {
   CouncilCount,
+  CouncilReport,
+  CouncilResponse,
   DocListItem,
   DocSummary,
   DocumentResponse,
@@ -14,7 +16,9 @@ export type {
   Facets,
   HealthResponse,
   HelpResponse,
+  JudgementAreaInfo,
   MatchInfo,
+  MentionYearsResponse,
   MentionsParams,
   MentionsResponse,
   OutlineEntry,
@@ -24,5 +28,8 @@ export type {
   SearchMode,
   SearchParams,
   SearchResponse,
+  SimilarParams,
+  SimilarResponse,
+  ThemeYears,
   YearCount,
 } from './api-schema.ts';

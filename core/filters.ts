@@ -5,6 +5,7 @@
  */
 import type { Facets, FacetValue } from './api-types.ts';
 import type { Filters } from './query.ts';
+import { gradeKey, judgementMatches } from './judgements.ts';
 import type { DocMeta } from './types.ts';
 
 /** Successor authorities and the predecessors whose reports they inherit. */
@@ -38,24 +39,10 @@ export function councilKeys(value: string): Set<string> {
   return out;
 }
 
-const GRADE_ALIASES: Record<string, string> = { ri: 'requires improvement', 'requires improvement to be good': 'requires improvement' };
-
-function gradeKey(g: string): string {
-  const k = g.toLowerCase().replace(/[_-]+/g, ' ').trim();
-  return GRADE_ALIASES[k] ?? k;
-}
-
 /** The judgement a report is summarised by (overall effectiveness where stated). */
 export function overallGrade(doc: DocMeta): string | null {
   const overall = doc.judgements.find((j) => /overall/.test(j.area.toLowerCase())) ?? null;
   return overall ? gradeKey(overall.grade) : null;
-}
-
-/** "inadequate" matches any judgement with that grade; "care leavers:inadequate" one area. */
-function judgementMatches(doc: DocMeta, value: string): boolean {
-  const [area, grade] = value.includes(':') ? value.split(':', 2) as [string, string] : [null, value];
-  const want = gradeKey(grade);
-  return doc.judgements.some((j) => gradeKey(j.grade).startsWith(want) && (area === null || j.area.toLowerCase().includes(area.trim().toLowerCase())));
 }
 
 export type FilterDimension = 'council' | 'year' | 'type' | 'judgement';
@@ -74,7 +61,7 @@ export function docPredicate(f: Filters, ignore?: FilterDimension): (doc: DocMet
       if (f.from !== null && doc.year < f.from) return false;
       if (f.to !== null && doc.year > f.to) return false;
     }
-    return judgements.every((j) => judgementMatches(doc, j));
+    return judgements.every((j) => judgementMatches(doc.judgements, j));
   };
 }
 

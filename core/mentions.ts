@@ -145,6 +145,11 @@ export function mentionItem(m: Mention): MentionItem {
   return { ...item, occurrences: m.spans.length };
 }
 
+/** Occurrences per 10 000 words, to two decimals (0 for no words). */
+export function per10kWords(occurrences: number, words: number): number {
+  return words > 0 ? Math.round((occurrences / words) * 10_000 * 100) / 100 : 0;
+}
+
 function byYear(docs: ProcessedDoc[], all: Mention[]): YearCount[] {
   const years = new Map<number, YearCount & { words: number }>();
   for (const d of docs) {
@@ -167,7 +172,7 @@ function byYear(docs: ProcessedDoc[], all: Mention[]): YearCount[] {
   }
   return [...years.values()]
     .sort((a, b) => a.year - b.year)
-    .map(({ words, ...y }) => ({ ...y, per10kWords: words > 0 ? Math.round((y.occurrences / words) * 10_000 * 100) / 100 : 0 }));
+    .map(({ words, ...y }) => ({ ...y, per10kWords: per10kWords(y.occurrences, words) }));
 }
 
 function byCouncil(all: Mention[]): CouncilCount[] {

@@ -92,7 +92,7 @@ node -e '
     let r; try { r = JSON.parse(l); } catch { console.log(`fuzz: not a JSON log line: ${l.slice(0, 200)}`); errors++; continue; }
     if (r.level === "error") { console.log(`fuzz: server error: ${r.msg}`); errors++; }
     if (typeof r.status !== "number" || !r.method) continue;
-    const route = r.path.startsWith("/files/") ? "/files/*" : r.path.startsWith("/api/documents/") ? "/api/documents/{id}" : r.path.startsWith("/api/") ? r.path : "(other paths)";
+    const route = r.path.startsWith("/files/") ? "/files/*" : r.path.startsWith("/api/documents/") ? "/api/documents/{id}" : r.path.startsWith("/api/councils/") ? "/api/councils/{name}" : r.path.startsWith("/api/") ? r.path : "(other paths)";
     const key = r.method === "GET" || r.method === "HEAD" ? `${r.method} ${route}` : "(other methods)";
     by[key] ??= {};
     by[key][r.status] = (by[key][r.status] ?? 0) + 1;

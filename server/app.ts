@@ -26,8 +26,11 @@ import { feedRoute } from './routes/feed.ts';
 import { filesRoute } from './routes/files.ts';
 import { healthRoute } from './routes/health.ts';
 import { helpRoute } from './routes/help.ts';
+import { councilsRoute } from './routes/councils.ts';
+import { mentionYearsRoute } from './routes/mention-years.ts';
 import { mentionsRoute } from './routes/mentions.ts';
 import { searchRoute } from './routes/search.ts';
+import { similarRoute } from './routes/similar.ts';
 import type { Service } from './service.ts';
 
 export function createApp(service: Service): Hono {
@@ -65,7 +68,10 @@ export function createApp(service: Service): Hono {
   if (perMinute > 0) app.use('/api/*', rateLimit(perMinute, clientAddress, service.options.now));
 
   app.route('/api/search', searchRoute(service));
+  app.route('/api/mentions/years', mentionYearsRoute(service));
   app.route('/api/mentions', mentionsRoute(service));
+  app.route('/api/similar', similarRoute(service));
+  app.route('/api/councils', councilsRoute(service));
   app.route('/api/documents', documentsRoute(service));
   app.route('/api/health', healthRoute(service));
   app.route('/api/help', helpRoute());
@@ -85,7 +91,7 @@ export function createApp(service: Service): Hono {
   const webDir = service.options.webDir;
   if (webDir) {
     app.use('/*', serveStatic({ root: webDir }));
-    // The UI's own routes (/, /mentions, /doc/<id>) all load the app shell; a missing asset
+    // The UI's own routes (/, /mentions, /similar, /council/<name>, /doc/<id>) all load the app shell; a missing asset
     // (a path with a file extension) is a 404. The shell is re-read when a new build replaces it.
     let shell: { html: string; mtimeMs: number } | null = null;
     app.get('*', async (c, next) => {

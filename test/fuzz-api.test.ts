@@ -5,7 +5,8 @@
  * character strings, control characters, emoji, right-to-left text, %00, regex metacharacters,
  * SQL/HTML/JS payloads, malformed percent-encoding), out-of-range limits and offsets, unknown
  * modes, repeated parameters, odd ids and paths, other methods and unknown routes.
- * Every answer: no 5xx; every 4xx is JSON {error:{code,message}}; security headers; snippets
+ * Also similar paragraphs (/api/similar), councils (/api/councils/{name}) and themes by year
+ * (/api/mentions/years). Every answer: no 5xx; every 4xx is JSON {error:{code,message}}; security headers; snippets
  * hold no markup but <mark>; an answer within a bound (no hang). Afterwards the app still answers
  * /api/health and the reference queries exactly as before.
  * Hybrid/semantic requests cost a model call each, so they get their own, smaller run.
@@ -31,6 +32,7 @@ let app: Hono;
 let engine: SearchEngine;
 let sources: string[];
 let docIds: string[];
+let chunkIds: string[];
 const stats = { requests: 0, byStatus: {} as Record<string, number>, byRoute: {} as Record<string, number>, byError: {} as Record<string, number>, maxMs: 0, maxPath: '', totalMs: 0 };
 
 beforeAll(async () => {
@@ -39,6 +41,7 @@ beforeAll(async () => {
   app = createApp(new Service(engine, { corpusDir: CORPUS_DIR, webDir: null, log: null }));
   sources = index.docs.map((d) => d.meta.source);
   docIds = index.docs.map((d) => d.meta.id);
+  chunkIds = index.chunks.map((c) => c.id);
 });
 
 afterAll(async () => {
@@ -153,6 +156,23 @@ const mentionsReq: fc.Arbitrary<Req> = fc.tuple(queryPairs, format, optional(int
 }));
 const feedReq: fc.Arbitrary<Req> = fc.tuple(queryPairs, filterPairs, encoding).map(([q, filters, how]) => ({ route: 'feed', method: 'GET', path: url('/api/feed', [...q, ...filters], how) }));
 
+/** Paragraph ids: real chunk and paragraph ids, with junk after them, or anything. */
+const paragraphId = fc.oneof(
+  { weight: 3, arbitrary: fc.nat().map((i) => chunkIds[i % chunkIds.length]!) },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.constantFrom('', '.2', '#p1', 'x', '%00', '#', '/..')).map(([i, s]) => `${docIds[i % docIds.length]!}#p${i % 50}${s}`) },
+  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('', '#', '#p1', '__proto__', 'x'.repeat(401)), fc.string({ unit: 'grapheme', maxLength: 40 })) },
+);
+const similarReq: fc.Arbitrary<Req> = fc.tuple(optional(paragraphId), optional(intLike), filterPairs, encoding).map(([id, limit, filters, how]) => ({
+  route: 'similar', method: 'GET', path: url('/api/similar', [...id.map((v): Pair => ['id', v]), ...limit.map((v): Pair => ['limit', v]), ...filters], how),
+}));
+const councilName = fc.oneof({ weight: 3, arbitrary: council }, { weight: 1, arbitrary: fc.constantFrom('London%20Borough%20of%20Hackney', 'hackney_', '%2e%2e', 'a/b', '%00', 'Atlantis') });
+const councilReq: fc.Arbitrary<Req> = fc.tuple(councilName, optional(query), encoding).map(([name, q, how]) => ({
+  route: 'council', method: 'GET', path: url(`/api/councils/${name.includes('%') ? name : encodeValue(name, 'component') || 'x'}`, q.map((v): Pair => ['q', v]), how),
+}));
+const yearsReq: fc.Arbitrary<Req> = fc.tuple(fc.array(query, { minLength: 0, maxLength: 6 }), format, filterPairs, encoding).map(([qs, f, filters, how]) => ({
+  route: f.includes('csv') ? 'mention-years-csv' : 'mention-years', method: 'GET', path: url('/api/mentions/years', [...qs.map((v): Pair => ['q', v]), ...f.map((v): Pair => ['format', v]), ...filters], how),
+}));
+
 const PATH_BITS = ['..', '.', '%2e%2e', '%2E%2E', '%252e%252e', '..%2f', '..%2F..', '%2f', '%5c', '..\\..', '\\', '%00', '%c0%ae%c0%ae', '．．', '....//', 'etc', 'passwd', 'etc/passwd', '/etc/passwd', 'C:', 'C:%5Cwindows', '~', '~root', 'package.json', '.env', '.git', 'seeds', 'ofsted-ilacs', '%', '%zz', '*', '?x=1', '#frag', ';', 'a'.repeat(300)];
 const pathSeg = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PATH_BITS) }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 10 }).map((s) => encodeValue(s, 'component')) });
 const idReq: fc.Arbitrary<Req> = fc.oneof(
@@ -174,6 +194,9 @@ const cheapReq = fc.oneof(
   { weight: 10, arbitrary: searchReq(CHEAP_MODES) },
   { weight: 5, arbitrary: mentionsReq },
   { weight: 1, arbitrary: feedReq },
+  { weight: 2, arbitrary: similarReq },
+  { weight: 1, arbitrary: councilReq },
+  { weight: 1, arbitrary: yearsReq },
   { weight: 2, arbitrary: idReq },
   { weight: 2, arbitrary: fileReq },
   { weight: 2, arbitrary: otherReq },

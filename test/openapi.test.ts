@@ -17,9 +17,12 @@ import {
   DocumentsResponse,
   ErrorResponse,
   HealthResponse,
+  CouncilResponse,
   HelpResponse,
   MentionsResponse,
+  MentionYearsResponse,
   SearchResponse,
+  SimilarResponse,
 } from '../core/api-schema.ts';
 import { SearchEngine } from '../core/search.ts';
 import { createApp } from '../server/app.ts';
@@ -62,14 +65,18 @@ describe('GET /api/openapi.json', () => {
       .map((r) => `GET ${r.path.replace(/\/\*$/, '/{source}').replace(/:(\w+)/g, '{$1}')}`))].sort();
     expect(documented).toEqual(served);
     expect(documented).toEqual([
-      'GET /api/documents', 'GET /api/documents/{id}', 'GET /api/feed', 'GET /api/health', 'GET /api/help', 'GET /api/mentions', 'GET /api/search', 'GET /files/{source}',
+      'GET /api/councils/{name}', 'GET /api/documents', 'GET /api/documents/{id}', 'GET /api/feed', 'GET /api/health', 'GET /api/help', 'GET /api/mentions',
+      'GET /api/mentions/years', 'GET /api/search', 'GET /api/similar', 'GET /files/{source}',
     ]);
     const params = (path: string): string[] => (doc.paths[path]!.get!.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
     expect(params('/api/search')).toEqual(['query:council', 'query:from', 'query:judgement', 'query:limit', 'query:mode', 'query:offset', 'query:q', 'query:to', 'query:type', 'query:understand']);
     expect(params('/api/mentions')).toEqual(['query:council', 'query:format', 'query:from', 'query:judgement', 'query:limit', 'query:offset', 'query:q', 'query:to', 'query:type']);
+    expect(params('/api/similar')).toEqual(['query:council', 'query:from', 'query:id', 'query:judgement', 'query:limit', 'query:to', 'query:type']);
+    expect(params('/api/councils/{name}')).toEqual(['path:name', 'query:q']);
+    expect(params('/api/mentions/years')).toEqual(['query:council', 'query:format', 'query:from', 'query:judgement', 'query:q', 'query:to', 'query:type']);
     expect(params('/files/{source}')).toEqual(['header:range', 'path:source']);
     expect(Object.keys(doc.paths['/api/search']!.get!.responses)).toEqual(expect.arrayContaining(['200', '400', '429']));
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['SearchResponse', 'MentionsResponse', 'DocumentResponse', 'HealthResponse', 'ErrorResponse']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['SearchResponse', 'MentionsResponse', 'DocumentResponse', 'HealthResponse', 'ErrorResponse', 'SimilarResponse', 'CouncilResponse', 'MentionYearsResponse']));
     const help = await answer(HelpResponse, '/api/help');
     expect(help.openapi).toBe('/api/openapi.json');
     expect(help.notes.join(' ')).toContain('/api/openapi.json');
@@ -95,6 +102,22 @@ describe('real answers match their schemas exactly', () => {
     const bad = await answer(ErrorResponse, '/api/search?q=x&limit=0', 400);
     expect(bad.error).toEqual({ code: 'invalid_parameter', message: 'Request: parameter "limit" must be a whole number from 1 to 100 (got 0)' });
     await answer(ErrorResponse, '/api/documents/nope', 404);
+  });
+
+  it('similar paragraphs, a council\'s record and themes by year, and their errors', async () => {
+    const hit = (await answer(SearchResponse, '/api/search?q=care%20leavers&mode=keyword&limit=1')).results[0]!;
+    const s = await answer(SimilarResponse, `/api/similar?id=${encodeURIComponent(hit.id)}&limit=50&judgement=${encodeURIComponent('care leavers:good|outstanding')}`);
+    expect(s.results.length).toBeGreaterThan(0);
+    await answer(ErrorResponse, '/api/similar?id=nope', 404);
+    await answer(ErrorResponse, '/api/similar', 400);
+    for (const c of ['Hackney', 'Havering', 'Hertfordshire']) {
+      await answer(CouncilResponse, `/api/councils/${c}`);
+      await answer(CouncilResponse, `/api/councils/${c}?q=${encodeURIComponent('"staying put"')}`);
+    }
+    await answer(ErrorResponse, '/api/councils/nowhere', 404);
+    const y = await answer(MentionYearsResponse, '/api/mentions/years?q=care%20leavers&q=adoption&q=fostering&q=%22staying%20put%22');
+    expect(y.themes.length).toBe(4);
+    await answer(ErrorResponse, '/api/mentions/years?q=a&q=b&q=c&q=d&q=e', 400);
   });
 });
 

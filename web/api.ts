@@ -5,6 +5,7 @@
  * `{ error: { code, message } }` (or a network message).
  */
 import type {
+  CouncilResponse,
   DocumentResponse,
   ErrorResponse,
   HealthResponse,
@@ -13,6 +14,8 @@ import type {
   MentionsResponse,
   SearchParams,
   SearchResponse,
+  SimilarParams,
+  SimilarResponse,
 } from '../core/api-types.ts';
 import type { SearchState } from './url-state.ts';
 
@@ -22,11 +25,13 @@ interface Routes {
   '/api/mentions': MentionsResponse;
   '/api/health': HealthResponse;
   '/api/help': HelpResponse;
+  '/api/similar': SimilarResponse;
   [document: `/api/documents/${string}`]: DocumentResponse;
+  [council: `/api/councils/${string}`]: CouncilResponse;
 }
 
-/** Query parameters of search, mentions, the CSV export and the feed (all optional but q). */
-export type ApiParams = Pick<SearchParams, 'q'> & Partial<Omit<SearchParams, 'q'> & Omit<MentionsParams, 'q'>>;
+/** Query parameters of search, mentions, the CSV export and the feed (all optional but q), and of similar paragraphs. */
+export type ApiParams = (Pick<SearchParams, 'q'> & Partial<Omit<SearchParams, 'q'> & Omit<MentionsParams, 'q'>>) | Partial<SimilarParams>;
 
 export class ApiError extends Error {
   readonly code: string;
@@ -86,12 +91,39 @@ export function search(s: SearchState, signal?: AbortSignal): Promise<SearchResp
 
 export const MENTIONS_PAGE_SIZE = 100;
 
-export function mentions(s: SearchState, offset: number, signal?: AbortSignal): Promise<MentionsResponse> {
-  return getJson('/api/mentions', { ...stateParams(s), limit: MENTIONS_PAGE_SIZE, offset }, signal);
+export function mentions(s: SearchState, offset: number, signal?: AbortSignal, limit = MENTIONS_PAGE_SIZE): Promise<MentionsResponse> {
+  return getJson('/api/mentions', { ...stateParams(s), limit, offset }, signal);
 }
 
 export function mentionsCsvUrl(s: SearchState): string {
   return `/api/mentions?${queryString({ ...stateParams(s), format: 'csv' })}`;
+}
+
+/** The compared themes' numbers by year as CSV (one row per theme and year). */
+export function themesCsvUrl(themes: string[], s: SearchState): string {
+  const p = queryString({ ...stateParams(s), format: 'csv' } as ApiParams);
+  p.delete('q');
+  return `/api/mentions/years?${themes.map((t) => `q=${encodeURIComponent(t)}`).join('&')}&${p}`;
+}
+
+/** The paragraphs of other councils' reports most like one paragraph (its id), with the page's filters. */
+export function similar(params: Partial<SimilarParams> & { id: string }, signal?: AbortSignal): Promise<SimilarResponse> {
+  return getJson('/api/similar', params, signal);
+}
+
+/** A council's record; with a theme, how often each report mentions it. */
+export function council(name: string, q: string, signal?: AbortSignal): Promise<CouncilResponse> {
+  return getJson(`/api/councils/${encodeURIComponent(name)}`, q ? { q } : undefined, signal);
+}
+
+/** The page of a council's record (and a theme counted in it). */
+export function councilPageUrl(name: string, q = ''): string {
+  return `/council/${encodeURIComponent(name)}${q ? `?q=${encodeURIComponent(q)}` : ''}`;
+}
+
+/** The page of "practice like this elsewhere" for a paragraph (a result's or the reader's id). */
+export function similarPageUrl(id: string): string {
+  return `/similar?id=${encodeURIComponent(id)}`;
 }
 
 export function feedUrl(s: SearchState): string {

@@ -1,4 +1,4 @@
-/** CSV rows for the every-mention export: passage text, citation and link. */
+/** CSV for the every-mention exports: rows of passage text, citation and link; lines of any cells. */
 import type { StreamingApi } from 'hono/utils/stream';
 import type { MentionItem } from '../../core/mentions.ts';
 
@@ -10,10 +10,14 @@ export const CSV_BOM = '\uFEFF';
 export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
 export function csvRow(m: MentionItem, origin: string): string {
-  const cells = [
+  return csvLine([
     m.doc.council ?? '', m.doc.year ?? '', m.doc.date ?? '', m.doc.type, m.doc.title, m.section.join(' > '),
     m.paragraph ?? '', m.page ?? '', m.occurrences, m.citation, origin + m.url, m.text,
-  ];
+  ]);
+}
+
+/** One CSV line (CRLF) of cells, quoted and made safe for spreadsheets. */
+export function csvLine(cells: Array<string | number>): string {
   return `${cells.map(cell).join(',')}\r\n`;
 }
 

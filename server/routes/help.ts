@@ -15,7 +15,7 @@ const QUERY_HELP: HelpResponse = {
     { example: 'council:hackney', meaning: 'Only this council (also its predecessors/successors after boundary changes). Use _ for spaces: council:isle_of_wight.' },
     { example: 'year:2019  year:2015..2019', meaning: 'One year or a range.' },
     { example: `type:ilacs`, meaning: `Report type: ${REPORT_TYPES.join(', ')}.` },
-    { example: 'judgement:inadequate  judgement:"care leavers:good"', meaning: 'Reports with that judgement (any area, or one area).' },
+    { example: 'judgement:inadequate  judgement:"care leavers:good|outstanding"', meaning: 'Reports with that judgement (any area, or one area; | for either grade). Areas are matched across frameworks: "children in care" also finds "children looked after".' },
   ],
   notes: [
     'Typos in ordinary words are tolerated (safegaurding finds safeguarding).',
@@ -31,6 +31,9 @@ const QUERY_HELP: HelpResponse = {
   parameters: {
     '/api/search': 'q, mode=hybrid|keyword|semantic, limit (1-100, default 10), offset, council (repeatable), type (repeatable), from, to (years), judgement',
     '/api/mentions': 'q, council, type, from, to, judgement, limit, offset, format=json|csv',
+    '/api/mentions/years': 'q (repeatable: one to four themes), council, type, from, to, judgement, format=json|csv: each theme counted by year',
+    '/api/similar': 'id (a paragraph: a result id), limit (1-50, default 10), council, type, from, to, judgement (e.g. "care leavers:good|outstanding"): the most similar paragraphs in other councils\' reports',
+    '/api/councils/{name}': 'q (optional theme): every report of the council, its judgements per area, and how often each report mentions the theme',
     '/api/feed': 'q (Atom feed of the newest reports matching the query)',
   },
   openapi: OPENAPI_PATH,

@@ -1,6 +1,7 @@
 /**
  * The app frame: header, the page for the current URL, and a footer naming the embedder in use.
- * A tiny router: `/` search, `/mentions` every mention, `/doc/<id>` reader. It routes same-origin
+ * A tiny router: `/` search, `/mentions` every mention (up to four themes), `/similar` practice like
+ * this elsewhere, `/council/<name>` a council's record, `/doc/<id>` reader. It routes same-origin
  * link clicks and `navigate` events through history.pushState, and re-renders on popstate.
  */
 import { LitElement, css, html, type TemplateResult } from 'lit';
@@ -10,6 +11,9 @@ import { parseState } from '../url-state.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import './search-page.ts';
 import './mentions-page.ts';
+import './similar-page.ts';
+import './council-page.ts';
+import { parseSimilarState } from './similar-page.ts';
 import './reader-page.ts';
 import './site-footer.ts';
 
@@ -101,7 +105,14 @@ export class AppShell extends LitElement {
   private page(): TemplateResult {
     const { path, search, hash } = this.route;
     if (path === '/mentions') {
-      return html`<mentions-page .state=${parseState(search)}></mentions-page>`;
+      return html`<mentions-page .state=${parseState(search)} .themes=${new URLSearchParams(search).getAll('q').filter((q) => q.trim())}></mentions-page>`;
+    }
+    if (path === '/similar') {
+      return html`<similar-page .state=${parseSimilarState(search)}></similar-page>`;
+    }
+    const council = /^\/council\/([^/]+)$/.exec(path);
+    if (council) {
+      return html`<council-page .name=${decodeURIComponent(council[1]!)} .query=${new URLSearchParams(search).get('q') ?? ''}></council-page>`;
     }
     const doc = /^\/doc\/(.+)$/.exec(path);
     if (doc) {

@@ -1,13 +1,14 @@
 /**
  * The reader (`/doc/<id>?q=..#<anchor>`): the whole report as paragraphs with a section outline,
  * page markers, the target paragraph scrolled into view and highlighted, the query's words marked
- * (as text: report text is never parsed as HTML), previous / next mention, copy citation, and for
- * PDFs the original page rendered with the passage highlighted.
+ * (as text: report text is never parsed as HTML), previous / next mention, copy citation, practice
+ * like this elsewhere for the highlighted paragraph (a click on a paragraph highlights it), and for
+ * PDFs the original page rendered with the passage highlighted. The council links to its record.
  */
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DocumentResponse, ParagraphItem } from '../../core/api-types.ts';
-import { ApiError, documentById } from '../api.ts';
+import { ApiError, councilPageUrl, documentById, similarPageUrl } from '../api.ts';
 import { copyText, formatDate, typeLabel } from '../citation.ts';
 import { highlightParts } from '../highlight.ts';
 import { sharedStyles } from '../styles/shared.ts';
@@ -159,6 +160,15 @@ export class ReaderPage extends LitElement {
     history.replaceState(null, '', `${location.pathname}${location.search}#${encodeURIComponent(next)}`);
   }
 
+  /** A click on a paragraph (not on a selection of its text) highlights it, for the toolbar's tools. */
+  private onParagraphClick(e: MouseEvent): void {
+    if (window.getSelection()?.toString()) return;
+    const p = (e.target as HTMLElement).closest?.('p.para');
+    if (!p || p.id === this.current) return;
+    this.current = p.id;
+    history.replaceState(null, '', `${location.pathname}${location.search}#${encodeURIComponent(p.id)}`);
+  }
+
   private async copyCitation(): Promise<void> {
     const d = this.data;
     if (!d) return;
@@ -188,8 +198,8 @@ export class ReaderPage extends LitElement {
     return html`
       <div class="head">
         <h1>${doc.title}</h1>
-        <p class="meta">${[doc.council, formatDate(doc.date) || doc.year, typeLabel(doc.type), doc.pages ? `${doc.pages} pages` : '']
-          .filter(Boolean).join(' · ')}</p>
+        <p class="meta">${doc.council ? html`<a href=${councilPageUrl(doc.council)} title=${`Every report of ${doc.council}`}>${doc.council}</a> · ` : nothing}${
+          [formatDate(doc.date) || doc.year, typeLabel(doc.type), doc.pages ? `${doc.pages} pages` : ''].filter(Boolean).join(' · ')}</p>
         ${doc.judgements.length
           ? html`<p class="judgements">Judgements: ${doc.judgements.map((j, i) => html`${i ? '; ' : ''}${j.area}: <strong>${j.grade}</strong>`)}</p>`
           : nothing}
@@ -202,6 +212,9 @@ export class ReaderPage extends LitElement {
                 : pos >= 0 ? `Mention ${pos + 1} of ${mentions.length}` : `${mentions.length} paragraphs mention “${this.query}”`}</span>`
           : nothing}
         <button type="button" @click=${this.copyCitation}>Copy citation${cur?.number ? ` (para ${cur.number})` : ''}</button>
+        ${cur && !cur.heading
+          ? html`<a href=${similarPageUrl(cur.id)} data-testid="similar-link">Practice like this elsewhere${cur.number ? ` (para ${cur.number})` : ''}</a>`
+          : html`<span class="count muted">Select a paragraph to find practice like it elsewhere</span>`}
         ${isPdf
           ? html`<button type="button" aria-expanded=${this.showOriginal ? 'true' : 'false'} @click=${() => { this.showOriginal = !this.showOriginal; }}>
               ${this.showOriginal ? 'Hide original page' : 'Original page'}</button>`
@@ -218,7 +231,7 @@ export class ReaderPage extends LitElement {
         ${this.wide
           ? html`<div class="outline-box">${this.outline(d)}</div>`
           : html`<details class="outline-box"><summary>Sections</summary>${this.outline(d)}</details>`}
-        <article aria-label="Report text">${this.body()}</article>
+        <article aria-label="Report text" @click=${this.onParagraphClick}>${this.body()}</article>
       </div>
     `;
   }

@@ -1,12 +1,13 @@
 /**
  * One search result: report title (link to the reader at the paragraph), council, date, type,
- * section path, "para 29" / "p. 7", a words / meaning label, the highlighted snippet and a
- * "copy citation" button. Output: `citation-copied` CustomEvent with detail { text, ok }.
+ * section path, "para 29" / "p. 7", a words / meaning label, the highlighted snippet, a
+ * "copy citation" button and a link to practice like this elsewhere; the council links to its record. Output: `citation-copied` CustomEvent with detail { text, ok }.
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { MatchInfo, ResultItem } from '../../core/api-types.ts';
+import { councilPageUrl, similarPageUrl } from '../api.ts';
 import { copyText, formatDate, typeLabel } from '../citation.ts';
 import { safeSnippet } from '../highlight.ts';
 import { readerUrl } from '../url-state.ts';
@@ -48,6 +49,8 @@ export class ResultCard extends LitElement {
   @property({ attribute: false }) result: ResultItem | null = null;
   /** The query, passed to the reader so it can highlight the words. */
   @property() query = '';
+  /** Show the passage's whole text instead of its best sentences (no words to mark). */
+  @property({ type: Boolean }) full = false;
 
   @state() private copied = '';
   @query('h3 a') private titleLink!: HTMLAnchorElement | null;
@@ -66,7 +69,7 @@ export class ResultCard extends LitElement {
     return html`<article aria-labelledby="t">
       <h3 id="t"><a href=${readerUrl(r.url, this.query)}>${d.title}</a></h3>
       <p class="meta">
-        ${d.council ? html`<span>${d.council}</span>` : nothing}
+        ${d.council ? html`<span><a href=${councilPageUrl(d.council)} title=${`Every report of ${d.council}`}>${d.council}</a></span>` : nothing}
         ${d.date ? html`<span>${formatDate(d.date)}</span>` : d.year ? html`<span>${d.year}</span>` : nothing}
         <span>${typeLabel(d.type)}</span>
       </p>
@@ -74,7 +77,7 @@ export class ResultCard extends LitElement {
         ${loc ? html`<span class="loc">${loc}</span>` : nothing}
         ${r.section.length ? html`<span>${loc ? ' · ' : ''}${r.section.join(' › ')}</span>` : nothing}
       </p>
-      <p class="snippet">${unsafeHTML(safeSnippet(r.snippet))}</p>
+      <p class="snippet">${this.full ? r.text : unsafeHTML(safeSnippet(r.snippet))}</p>
       <div class="actions">
         <span class="label ${label.kind}" title="How this passage matched your search">
           <span class="visually-hidden">Matched by </span>${label.text}
@@ -83,6 +86,7 @@ export class ResultCard extends LitElement {
           ? html`<span class="dups">also in ${others} other report${others === 1 ? '' : 's'}</span>`
           : nothing}
         <button type="button" class="link" @click=${this.onCopy}>Copy citation</button>
+        <a href=${similarPageUrl(r.id)} data-testid="similar-link">Practice like this elsewhere</a>
         <span class="status" role="status">${this.copied}</span>
       </div>
     </article>`;

@@ -1,0 +1,124 @@
+/**
+ * "Practice like this elsewhere": the paragraphs of OTHER councils' reports nearest in meaning
+ * to one paragraph, best first, one per report. The paragraph's own embedding is the query (no
+ * model call), so this works whatever embedder is loaded. Near-identical copies of the paragraph
+ * (the same boilerplate in many reports: its core/duplicates.ts group, or a passage at least
+ * NEAR_COPY_COSINE close) are left out and counted;
+ * near-identical results among themselves are shown once, with the reports they also appear in.
+ * The usual filters apply to the other reports (type, years, judgement such as
+ * "care leavers:good|outstanding", councils); the paragraph's own council, with its predecessors
+ * and successors, never appears.
+ */
+import type { SimilarResponse } from './api-types.ts';
+import { NEAR_COPY_COSINE } from './duplicates.ts';
+import { AppError } from './errors.ts';
+import { councilKey, councilKeys, docPredicate } from './filters.ts';
+import { JUDGEMENT_AREAS, paragraphAreas } from './judgements.ts';
+import { emptyFilters, type Filters } from './query.ts';
+import { toResultItem } from './result-item.ts';
+import type { SearchIndex } from './search-index.ts';
+
+export interface SimilarRequest {
+  /** Chunk id of the paragraph (a search result's id), or a paragraph id from the reader. */
+  id: string;
+  filters?: Partial<Filters>;
+  limit?: number;
+}
+
+/** Nearest rows fetched per wanted result before every allowed row is scored. */
+const OVERFETCH = 40;
+
+interface Kept {
+  row: number;
+  score: number;
+  docs: Set<number>;
+}
+
+/**
+ * The chunk row of a chunk id, or of a paragraph id (`<docId>#<anchor>`, as the reader has them):
+ * the chunk that holds the paragraph (or, for a heading, the first chunk after it).
+ */
+export function rowOf(index: SearchIndex, id: string): number | null {
+  const direct = index.chunkById.get(id);
+  if (direct !== undefined) return direct;
+  const hash = id.lastIndexOf('#');
+  const d = hash > 0 ? index.docs.findIndex((x) => x.meta.id === id.slice(0, hash)) : -1;
+  if (d < 0) return null;
+  const p = index.docs[d]!.paragraphs.find((x) => x.anchor === id.slice(hash + 1));
+  if (!p) return null;
+  for (let r = index.docStart[d]!; r < index.docStart[d + 1]!; r++) if (index.chunks[r]!.end > p.start) return r;
+  return null;
+}
+
+export function similar(index: SearchIndex, req: SimilarRequest): SimilarResponse {
+  const t0 = performance.now();
+  const row = rowOf(index, req.id);
+  if (row === null) throw new AppError('not_found', `Request: no paragraph with id "${req.id.slice(0, 100)}"`);
+  const limit = req.limit ?? 10;
+  const filters: Filters = { ...emptyFilters(), ...req.filters };
+  const sourceDocIndex = index.chunkDoc[row]!;
+  const sourceDoc = index.docs[sourceDocIndex]!;
+  const own = sourceDoc.meta.council ? councilKeys(sourceDoc.meta.council) : null;
+  const pass = docPredicate(filters);
+  const allowed = index.docs.map((d, i) => i !== sourceDocIndex && pass(d.meta) && !(own && d.meta.council && own.has(councilKey(d.meta.council))));
+  const groups = index.keyword.groups;
+  const group = groups[row]!;
+
+  // Near-identical copies of the paragraph in the allowed reports: left out, counted.
+  const copies = new Set<number>();
+  for (let r = 0; r < groups.length; r++) if (groups[r] === group && r !== row && allowed[index.chunkDoc[r]!]) copies.add(index.chunkDoc[r]!);
+
+  // A copy: a native search may read a view's whole underlying buffer.
+  const query = index.vectors.slice(row * index.dim, (row + 1) * index.dim);
+  const rows = index.chunks.length;
+  let kept: Kept[] = [];
+  for (let k = Math.min(rows, limit * OVERFETCH); ; k = rows) {
+    kept = pick(index.vectorSearch.nearest(query, k), limit);
+    if (kept.length >= limit || k >= rows) break;
+  }
+
+  function pick(hits: Array<{ index: number; score: number }>, want: number): Kept[] {
+    const out: Kept[] = [];
+    const byGroup = new Map<number, Kept>();
+    const docsSeen = new Set<number>();
+    for (const h of hits) {
+      const d = index.chunkDoc[h.index]!;
+      if (!allowed[d] || groups[h.index] === group) continue;
+      if (h.score >= NEAR_COPY_COSINE) {
+        copies.add(d);
+        continue;
+      }
+      if (docsSeen.has(d)) continue;
+      const g = groups[h.index]!;
+      const same = byGroup.get(g);
+      if (same) {
+        same.docs.add(d);
+        docsSeen.add(d);
+        continue;
+      }
+      if (out.length >= want) continue;
+      const entry = { row: h.index, score: h.score, docs: new Set([d]) };
+      byGroup.set(g, entry);
+      out.push(entry);
+      docsSeen.add(d);
+    }
+    return out;
+  }
+
+  const chunk = index.chunks[row]!;
+  const source = toResultItem(chunk, sourceDoc.meta, [], { keyword: false, semantic: false }, { score: 1, duplicates: 1 + copies.size });
+  const areas = paragraphAreas(chunk.section).map((key) => ({ key, label: JUDGEMENT_AREAS.find((a) => a.key === key)!.label }));
+  return {
+    source,
+    areas,
+    judgementAreas: JUDGEMENT_AREAS.map((a) => ({ key: a.key, label: a.label })),
+    nearIdentical: copies.size,
+    results: kept.map((k) => {
+      const c = index.chunks[k.row]!;
+      const meta = index.docs[index.chunkDoc[k.row]!]!.meta;
+      const others = [...k.docs].map((d) => index.docs[d]!.meta.id).filter((id) => id !== meta.id);
+      return toResultItem(c, meta, [], { keyword: false, semantic: true }, { score: k.score, duplicates: k.docs.size, duplicateDocs: others });
+    }),
+    tookMs: Math.round((performance.now() - t0) * 10) / 10,
+  };
+}
