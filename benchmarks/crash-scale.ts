@@ -17,7 +17,7 @@
 import { cp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliArgs } from '../scripts/cli.ts';
 import { decodeIndex, encodeIndex, parseManifest, MANIFEST_FILE, type FileRecord } from '../core/index-file.ts';
 import { KEYWORD_FORMAT_VERSION } from '../core/keyword-index.ts';
 import type { ProcessedDoc } from '../core/types.ts';
@@ -91,8 +91,14 @@ async function partialIndex(reference: string, out: string, pick: (source: strin
   return docs.length;
 }
 
+const USAGE = `usage: npm run bench:crash-scale [-- --kills 20 --seed N --keep 12 --corpus DIR --reference DIR --max-minutes M --subset N]
+SIGKILLs of the indexer at its progress lines while it builds the scale corpus; after each, the
+previous index must load and answer as before and the corpus stay untouched; each next run resumes
+from the build checkpoint. Prints Markdown for docs/reliability.md.
+  -h, --help   show this help`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = cliArgs(USAGE, {
     options: {
       kills: { type: 'string', default: '20' },
       seed: { type: 'string' },

@@ -16,7 +16,7 @@
 import { link, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { cliArgs } from '../scripts/cli.ts';
 import { MANIFEST_FILE, decodeIndex, encodeIndex, parseManifest, type FileRecord, type IndexData, type IndexManifest } from '../core/index-file.ts';
 import { KEYWORD_FORMAT_VERSION } from '../core/keyword-index.ts';
 import type { ProcessedDoc, SkippedFile } from '../core/types.ts';
@@ -197,10 +197,11 @@ other ids (copy-j/<source>, copyj-<id>), vectors reused (no embedding), keyword 
 An up-to-date replica of the same build is reused unless --force. With --corpus and
 --corpus-out, also lays out a corpus folder (hard links) the replica is up to date for.
 Prints one JSON line (the summary) on stdout; progress on stderr.
+  -h, --help   show this help
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = cliArgs(USAGE, {
     options: {
       from: { type: 'string' },
       to: { type: 'string' },
@@ -208,12 +209,11 @@ async function main(): Promise<void> {
       force: { type: 'boolean', default: false },
       corpus: { type: 'string' },
       'corpus-out': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help || !values.from || !values.to) {
-    process.stdout.write(USAGE);
-    if (!values.help) process.exitCode = 2;
+  if (!values.from || !values.to) {
+    process.stderr.write(`error: --from and --to are required\n\n${USAGE}\n`);
+    process.exitCode = 2;
     return;
   }
   const copies = Number(values.copies);

@@ -150,6 +150,9 @@ export async function killTrials(options: {
 }): Promise<Trial[]> {
   const trials: Trial[] = [];
   for (const moment of options.moments) {
+    // Each trial kills a build from the start: a checkpoint left by the trial before would let
+    // this build skip the stage it is to be killed in (resuming is tested in checkpoint.test.ts).
+    await rm(join(options.index, CHECKPOINT_FILE), { force: true });
     const run = await runIndexer(options.corpus, options.index, moment);
     const now = await answers(options.index, options.embedder);
     const intact = now.docs === options.before.docs && now.answers === options.before.answers;
