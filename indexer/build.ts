@@ -236,7 +236,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     await writeIndex(options.indexDir, encoded, () => wbar.tick(1), options.writeFs).catch((err: unknown) => {
       if (!(err instanceof AppError) || err.code !== 'index_write' || checkpoint.count() === 0) throw err;
       const mb = (checkpoint.size() / 2 ** 20).toFixed(1);
-      throw new AppError('index_write', `${err.message}. What this build read and embedded is kept for that run in ${checkpoint.path} (${mb} MB; delete it to free the space, the next run then reads and embeds everything again)`, { cause: err });
+      const what = checkpoint.whole() ? 'What this build read and embedded is' : 'Part of what this build read and embedded (until the checkpoint could not be written either) is';
+      throw new AppError('index_write', `${err.message}. ${what} kept for that run in ${checkpoint.path} (${mb} MB; delete it to free the space, the next run then reads and embeds everything again)`, { cause: err });
     });
     // The new index is in place: what the checkpoint held is in it.
     await checkpoint.remove();

@@ -91,6 +91,11 @@ export class BuildCheckpoint {
     return this.bytes;
   }
 
+  /** Whether every record this build added was written (false after a write failed). */
+  whole(): boolean {
+    return !this.failed;
+  }
+
   /** Documents and vectors it holds (loaded and appended). */
   count(): number {
     return this.docs.size + this.vectors.size + this.records;

@@ -2,7 +2,9 @@
  * npm run index -- [--corpus DIR] [--index DIR] [--embedder ID] [--force] [--json]
  * Env: CORPUS_DIR, INDEX_DIR, EMBEDDER. Builds or updates the index, shows progress (counts and
  * ETA of each stage: read, embed, keyword, write) on stderr, also with --json, then prints a
- * summary on stdout (one JSON line with --json). Exits non-zero only for fatal errors.
+ * summary on stdout (one JSON line with --json). Exits non-zero only for fatal errors (e.g. disk
+ * full: the old index is kept). A killed or failed run's work is resumed from the build
+ * checkpoint in the index folder (indexer/checkpoint.ts).
  */
 import { config } from '../core/config.ts';
 import { cliArgs } from '../scripts/cli.ts';
