@@ -3,28 +3,11 @@
  * and with q the every-mention counts of a theme per report (through app.request(), real index
  * of corpus/).
  */
-import type { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CouncilResponse, MentionsResponse } from '../core/api-types.ts';
-import { SearchEngine } from '../core/search.ts';
-import { createApp } from '../server/app.ts';
-import { loadIndex } from '../server/load-index.ts';
-import { Service } from '../server/service.ts';
-import { CORPUS_DIR, ensureCorpusIndex } from './helpers/corpus-index.ts';
+import { useApiApp } from './helpers/api-app.ts';
 
-let app: Hono;
-
-beforeAll(async () => {
-  const index = await loadIndex(await ensureCorpusIndex());
-  app = createApp(new Service(new SearchEngine(index, null), { corpusDir: CORPUS_DIR, webDir: null, log: null }));
-});
-
-async function get<T>(path: string, status = 200): Promise<T> {
-  const res = await app.request(path);
-  const body = await res.text();
-  expect(res.status, `${path}: ${body.slice(0, 300)}`).toBe(status);
-  return JSON.parse(body) as T;
-}
+const { get } = useApiApp();
 
 describe('GET /api/councils/{name}', () => {
   it("lists every report of the council, oldest first, with each area's grade", async () => {

@@ -3,28 +3,11 @@
  * every-mention counts: a report opened with a query lists exactly the paragraphs /api/mentions
  * counts for that report, and marks the query's words in its paragraphs.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DocumentResponse, MentionsResponse } from '../core/api-types.ts';
-import { SearchEngine } from '../core/search.ts';
-import type { Hono } from 'hono';
-import { createApp } from '../server/app.ts';
-import { loadIndex } from '../server/load-index.ts';
-import { Service } from '../server/service.ts';
-import { CORPUS_DIR, ensureCorpusIndex } from './helpers/corpus-index.ts';
+import { useApiApp } from './helpers/api-app.ts';
 
-let app: Hono;
-
-beforeAll(async () => {
-  const index = await loadIndex(await ensureCorpusIndex());
-  app = createApp(new Service(new SearchEngine(index, null), { corpusDir: CORPUS_DIR, webDir: null, log: null }));
-});
-
-async function get<T>(path: string, status = 200): Promise<T> {
-  const res = await app.request(path);
-  const body = await res.text();
-  expect(res.status, `${path}: ${body.slice(0, 300)}`).toBe(status);
-  return JSON.parse(body) as T;
-}
+const { get } = useApiApp();
 
 describe('GET /api/documents/{id}?q=', () => {
   it('lists the paragraphs every-mention counts, and marks the words in them', async () => {
