@@ -24,8 +24,8 @@
  * docs/benchmarks.md. No warm-cache figures are taken.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
 import { loadavg, uptime } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -37,6 +37,7 @@ import { SearchEngine } from '../core/search.ts';
 import { progressBar } from '../indexer/progress.ts';
 import { walkCorpus } from '../indexer/walk.ts';
 import { loadIndex } from '../server/load-index.ts';
+import { webBuildIsCurrent } from '../scripts/web-build.ts';
 import { machineLine, percentile } from './machine.ts';
 import { ReferenceBm25 } from './reference-bm25.ts';
 import { replicaCorpus } from './replicate.ts';
@@ -524,18 +525,9 @@ async function npmStart(indexDir: string, corpusDir: string): Promise<{ listenin
   }
 }
 
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return newest;
-}
-
 /** `npm start` builds the web UI when it is missing or stale; do that beforehand, untimed. */
 async function ensureWebBuilt(): Promise<void> {
-  const index = join(ROOT, 'dist', 'web', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= (await newestMtime(join(ROOT, 'web')))) return;
+  if (await webBuildIsCurrent(ROOT)) return;
   say('building the web UI first (vite build; not timed) so that npm start does not');
   const r = await new Promise<number | null>((ok) => {
     const c = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

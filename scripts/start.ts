@@ -4,14 +4,14 @@
  * the corpus are added, changed or removed (the server switches to the new index atomically).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, watch } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, watch } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { config } from '../core/config.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { eventLine, writeLine, type LogLevel } from '../server/log.ts';
 import { startServer } from '../server/main.ts';
 import { cliArgs } from './cli.ts';
+import { webBuildIsCurrent } from './web-build.ts';
 
 const USAGE = `usage: npm start [-- --watch]
 Builds the web UI if it is missing or older than its sources, builds or updates the index of the
@@ -24,18 +24,9 @@ const root = resolve(import.meta.dirname, '..');
 /** start's own lines go through the server's log format (LOG_FORMAT). */
 const log = (msg: string, level: LogLevel = 'info'): void => writeLine(eventLine(level, msg));
 
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return newest;
-}
-
 async function ensureWebBuilt(): Promise<void> {
-  const index = join(root, 'dist', 'web', 'index.html');
   if (!existsSync(join(root, 'web', 'index.html'))) return;
-  if (existsSync(index) && statSync(index).mtimeMs >= (await newestMtime(join(root, 'web')))) return;
+  if (await webBuildIsCurrent(root)) return;
   log('start: building the web UI (vite build)');
   const json = config().logFormat === 'json';
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: json ? 'pipe' : 'inherit', encoding: 'utf8' });
