@@ -4,8 +4,9 @@
  * the same numbers as a table under the chart (the chart's text alternative).
  */
 import { LitElement, css, html, svg, nothing, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { YearCount } from '../../core/api-types.ts';
+import { ChartWidth } from '../chart-width.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
 export interface ThemeSeries {
@@ -69,21 +70,7 @@ export class ThemesChart extends LitElement {
 
   @property({ attribute: false }) series: ThemeSeries[] = [];
 
-  @state() private width = 640;
-  private resize = new ResizeObserver((entries) => {
-    const w = Math.round(entries[0]?.contentRect.width ?? 0);
-    if (w > 0) this.width = Math.max(260, Math.min(960, w));
-  });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resize.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    this.resize.disconnect();
-    super.disconnectedCallback();
-  }
+  private readonly width = new ChartWidth(this);
 
   /** The years with reports (in any theme's counts: years without reports have no rate), and each theme's value per year. */
   private grid(): { years: number[]; values: number[][] } {
@@ -98,7 +85,7 @@ export class ThemesChart extends LitElement {
   override render(): TemplateResult | typeof nothing {
     const { years, values } = this.grid();
     if (years.length === 0) return nothing;
-    const W = this.width;
+    const W = this.width.value;
     const H = W < 500 ? 190 : 240;
     const max = niceMax(Math.max(...values.flat()));
     const iw = W - PAD.left - PAD.right;

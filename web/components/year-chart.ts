@@ -5,8 +5,9 @@
  * Output: `year-select` CustomEvent with detail { year } (null when the selected year is clicked again).
  */
 import { LitElement, css, html, svg, nothing, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { YearCount } from '../../core/api-types.ts';
+import { ChartWidth } from '../chart-width.ts';
 import { sharedStyles } from '../styles/shared.ts';
 
 export type ChartMetric = 'count' | 'per10k';
@@ -50,22 +51,7 @@ export class YearChart extends LitElement {
   @property() metric: ChartMetric = 'count';
   @property({ type: Number }) selected: number | null = null;
 
-  /** Drawing width in CSS pixels, so labels keep their real size on a phone. */
-  @state() private width = 640;
-  private resize = new ResizeObserver((entries) => {
-    const w = Math.round(entries[0]?.contentRect.width ?? 0);
-    if (w > 0) this.width = Math.max(260, Math.min(960, w));
-  });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resize.observe(this);
-  }
-
-  override disconnectedCallback(): void {
-    this.resize.disconnect();
-    super.disconnectedCallback();
-  }
+  private readonly width = new ChartWidth(this);
 
   override render(): TemplateResult | typeof nothing {
     if (this.years.length === 0) return nothing;
@@ -79,7 +65,7 @@ export class YearChart extends LitElement {
       if (!c) return 0;
       return this.metric === 'count' ? c.count : c.per10kWords;
     };
-    const W = this.width;
+    const W = this.width.value;
     const H = W < 500 ? 180 : 220;
     const max = niceMax(Math.max(...all.map(value)));
     const iw = W - PAD.left - PAD.right;
