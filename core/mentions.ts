@@ -89,9 +89,17 @@ function paragraphAt(ps: Paragraph[], offset: number): Paragraph | null {
 
 /** Every matching paragraph of the documents, in document then paragraph order. */
 export function findMentions(docs: ProcessedDoc[], q: PreparedQuery): Mention[] {
+  return runSteps(findMentionsInSteps(docs, q));
+}
+
+/**
+ * The work of findMentions one document at a time: a step ends after each document, so a caller
+ * that serves others (server/cooperative.ts) can let them in between; `runSteps` runs it through.
+ */
+export function* findMentionsInSteps(docs: ProcessedDoc[], q: PreparedQuery): Generator<void, Mention[]> {
   const c = compileQuery(q);
-  if (c.clauses.length === 0) return [];
   const out: Mention[] = [];
+  if (c.clauses.length === 0) return out;
   for (const doc of docs) {
     for (const p of candidates(doc, c.clauses[0]!.hints)) {
       const toks = tokensOf(p.text);
@@ -108,17 +116,33 @@ export function findMentions(docs: ProcessedDoc[], q: PreparedQuery): Mention[] 
       if (!ok || c.exclude.some((m) => m(toks).length > 0)) continue;
       out.push({ doc, paragraph: p, spans: mergeSpans(spans) });
     }
+    yield;
   }
   return out;
 }
 
-export function mentions(index: SearchIndex, req: MentionsRequest): MentionsResponse & { all: Mention[] } {
+/** Run stepwise work to its end, without pausing. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export type MentionsAnswer = MentionsResponse & { all: Mention[] };
+
+export function mentions(index: SearchIndex, req: MentionsRequest): MentionsAnswer {
+  return runSteps(mentionsInSteps(index, req));
+}
+
+/** `mentions` in steps of one document each (see findMentionsInSteps). */
+export function* mentionsInSteps(index: SearchIndex, req: MentionsRequest): Generator<void, MentionsAnswer> {
   const prepared = prepareQuery(req.q, req.filters);
   const allow = docPredicate(prepared.filters);
   const docs = index.docs.filter((d) => allow(d.meta));
   // Newest reports first; paragraphs in reading order.
   const ordered = [...docs].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source));
-  const all = findMentions(ordered, prepared);
+  const all = yield* findMentionsInSteps(ordered, prepared);
   const occurrences = all.reduce((n, m) => n + m.spans.length, 0);
   const offset = req.offset ?? 0;
   const limit = req.limit ?? 100;

@@ -1,7 +1,8 @@
 /** GET /api/mentions/years: one to four themes counted by year (the compared chart's numbers), JSON or CSV. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { MentionYearsQuery, MentionYearsResponse } from '../../core/api-schema.ts';
-import { mentions } from '../../core/mentions.ts';
+import { mentionsInSteps } from '../../core/mentions.ts';
+import { cooperatively } from '../cooperative.ts';
 import { errors } from '../openapi.ts';
 import type { Service } from '../service.ts';
 import { CSV_BOM, csvLine } from './csv.ts';
@@ -27,12 +28,13 @@ const route = createRoute({
 });
 
 export function mentionYearsRoute(service: Service): OpenAPIHono {
-  return new OpenAPIHono().openapi(route, (c) => {
+  return new OpenAPIHono().openapi(route, async (c) => {
     const { q, format, ...filters } = c.req.valid('query');
-    const themes = q.map((theme) => {
-      const { query, total, occurrences, byYear } = mentions(service.engine.index, { q: theme, filters, limit: 0 });
-      return { query, total, occurrences, byYear };
-    });
+    const themes = [];
+    for (const theme of q) {
+      const { query, total, occurrences, byYear } = await cooperatively(mentionsInSteps(service.engine.index, { q: theme, filters, limit: 0 }));
+      themes.push({ query, total, occurrences, byYear });
+    }
     if (format === 'json') return c.json({ themes }, 200);
     const rows = themes.flatMap((t) => t.byYear.map((y) => csvLine([t.query, y.year, y.count, y.occurrences, y.reports, y.reportsTotal, y.per10kWords])));
     c.header('Content-Disposition', `attachment; filename="themes-by-year.csv"`);
