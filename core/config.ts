@@ -23,6 +23,8 @@ export interface Config {
   rateLimit: number;
   semanticConcurrency: number;
   embedThreads: number;
+  /** Chunks from which meaning search scans int8 vectors and re-scores the best (embed/quantized-search.ts) instead of every float vector. */
+  quantizedMinChunks: number;
   logFormat: LogFormat;
 }
 
@@ -37,6 +39,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<readonly [name: string, meaning: st
   ['RATE_LIMIT', 'API requests per minute per client, 0 = no limit (default 0)'],
   ['SEMANTIC_CONCURRENCY', 'meaning and hybrid searches run at once (default 2)'],
   ['EMBED_THREADS', 'onnxruntime threads per model (default 2)'],
+  ['QUANTIZED_MIN_CHUNKS', 'chunks from which meaning search scans int8 vectors, then re-scores the best exactly (default 100000)'],
   ['LOG_FORMAT', 'text, or json for one JSON object per line (default text)'],
 ];
 
@@ -76,6 +79,7 @@ export function parseConfig(env: Env): Config {
     rateLimit: int('RATE_LIMIT', 0, 0, 1_000_000),
     semanticConcurrency: int('SEMANTIC_CONCURRENCY', 2, 1, 64),
     embedThreads: int('EMBED_THREADS', 2, 1, 256),
+    quantizedMinChunks: int('QUANTIZED_MIN_CHUNKS', 100_000, 0, 1_000_000_000),
     logFormat: logFormat as LogFormat,
   };
   if (problems.length > 0) throw new AppError('invalid_config', `Config: ${problems.join('; ')}`);

@@ -9,7 +9,10 @@ import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import { MANIFEST_FILE, decodeIndex, parseManifest } from '../core/index-file.ts';
 import { openSearchIndex, type SearchIndex } from '../core/search-index.ts';
+import type { VectorSearch } from '../core/vectors.ts';
+import { config } from '../core/config.ts';
 import { nativeExactSearch } from '../embed/native-vector-search.ts';
+import { quantizedSearch } from '../embed/quantized-search.ts';
 import { loadEmbedder } from '../embed/registry.ts';
 
 export async function loadIndex(indexDir: string): Promise<SearchIndex> {
@@ -21,7 +24,12 @@ export async function loadIndex(indexDir: string): Promise<SearchIndex> {
   }
   const manifest = parseManifest(json);
   const data = await decodeIndex(manifest, (f) => readFile(join(indexDir, f)));
-  return openSearchIndex(manifest, data, nativeExactSearch);
+  return openSearchIndex(manifest, data, vectorSearchFor(manifest.counts.chunks));
+}
+
+/** Exact float32 search for most indexes; the int8 scan with exact re-scoring for large ones. */
+export function vectorSearchFor(chunks: number, minQuantized = config().quantizedMinChunks): (vectors: Float32Array, dim: number) => VectorSearch {
+  return chunks >= minQuantized ? quantizedSearch : nativeExactSearch;
 }
 
 /** The embedder the index was built with (query vectors must come from the same model). */

@@ -33,7 +33,7 @@ describe('parseConfig', () => {
   it('gives the defaults for an empty environment, and blank values count as unset', () => {
     const expected = {
       corpusDir: resolve('corpus'), indexDir: resolve('data'), embedder: null, modelsDir: null, host: '127.0.0.1', port: 3000,
-      rateLimit: 0, semanticConcurrency: 2, embedThreads: 2, logFormat: 'text',
+      rateLimit: 0, semanticConcurrency: 2, embedThreads: 2, quantizedMinChunks: 100_000, logFormat: 'text',
     };
     expect(parseConfig({})).toEqual(expected);
     expect(parseConfig({ PORT: '', HOST: '  ', LOG_FORMAT: '' })).toEqual(expected);
@@ -42,14 +42,14 @@ describe('parseConfig', () => {
   it('reads every variable', () => {
     const c = parseConfig({
       CORPUS_DIR: '/srv/reports', INDEX_DIR: 'idx', EMBEDDER: 'hf:BAAI/bge-small-en-v1.5', MODELS_DIR: '/m', HOST: '0.0.0.0', PORT: '0',
-      RATE_LIMIT: '120', SEMANTIC_CONCURRENCY: '4', EMBED_THREADS: '1', LOG_FORMAT: 'JSON',
+      RATE_LIMIT: '120', SEMANTIC_CONCURRENCY: '4', EMBED_THREADS: '1', QUANTIZED_MIN_CHUNKS: '0', LOG_FORMAT: 'JSON',
     });
     expect(c).toEqual({
       corpusDir: '/srv/reports', indexDir: resolve('idx'), embedder: 'hf:BAAI/bge-small-en-v1.5', modelsDir: '/m', host: '0.0.0.0', port: 0,
-      rateLimit: 120, semanticConcurrency: 4, embedThreads: 1, logFormat: 'json',
+      rateLimit: 120, semanticConcurrency: 4, embedThreads: 1, quantizedMinChunks: 0, logFormat: 'json',
     });
     expect(CONFIG_VARIABLES.map(([name]) => name).sort()).toEqual(
-      ['CORPUS_DIR', 'EMBEDDER', 'EMBED_THREADS', 'HOST', 'INDEX_DIR', 'LOG_FORMAT', 'MODELS_DIR', 'PORT', 'RATE_LIMIT', 'SEMANTIC_CONCURRENCY'],
+      ['CORPUS_DIR', 'EMBEDDER', 'EMBED_THREADS', 'HOST', 'INDEX_DIR', 'LOG_FORMAT', 'MODELS_DIR', 'PORT', 'QUANTIZED_MIN_CHUNKS', 'RATE_LIMIT', 'SEMANTIC_CONCURRENCY'],
     );
   });
 
