@@ -20,7 +20,7 @@ export interface FusionOptions {
   k: number;
 }
 
-export const DEFAULT_FUSION: FusionOptions = { method: 'convex', alpha: 0.7, k: 60 };
+export const DEFAULT_FUSION: FusionOptions = { method: 'convex', alpha: 0.55, k: 60 };
 
 export interface Fused {
   index: number;

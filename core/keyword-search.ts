@@ -9,6 +9,10 @@
  *   only; a multi-word alternative scores only where its words stand together (its pairs);
  * - a word that is in no chunk at all is looked up fuzzily (typos such as "safegaurding"),
  *   `prefix*` scores every word it starts;
+ * - coordination: the score is multiplied by the share of the query's clauses (weighted by idf)
+ *   that the chunk matches, as Lucene's classic `coord`, so a passage with most of the query's
+ *   concepts beats one that repeats a few of them; a council the query names counts as matched in
+ *   its own reports (the report's council is a field of every chunk of it);
  * - quoted phrases are required (checked against the text by the one matcher,
  *   core/text-match.ts); exclusions remove chunks. Filters are applied by the caller.
  */
@@ -41,6 +45,10 @@ interface WeightedTerm {
 export interface KeywordPlan {
   /** Terms to score per clause (a chunk "has" a clause when it has any of its terms). */
   clauses: WeightedTerm[][];
+  /** Weight of each clause for coordination: the idf of its words as typed (at their weight). */
+  clauseWeights: number[];
+  /** Coordination exponent: scores are multiplied by (matched clause weight / all)^coord; 0 turns it off. */
+  coord: number;
   /** Clauses with a phrase, to verify against the text: a chunk passes when, for each, one alternative occurs. */
   phrases: Unit[][];
   /** Everything whose occurrences are highlighted: words, phrases, prefixes, thesaurus alternatives, typo and prefix expansions. */
@@ -56,12 +64,14 @@ export interface KeywordWeights {
   section: number;
   /** A typo (fuzzy) or prefix expansion. */
   expansion: number;
+  /** Coordination exponent (1: Lucene's classic coord, weighted by idf; 0: off). */
+  coord: number;
   /** BM25 term-frequency saturation and length normalisation. */
   bm25: Bm25Params;
 }
 
 /** Weights measured on the scale development set (docs/relevance.md). */
-export const DEFAULT_KEYWORD_WEIGHTS: KeywordWeights = { synonym: 0.35, pair: 0.5, section: 0.3, expansion: 0.45, bm25: LUCENE_BM25 };
+export const DEFAULT_KEYWORD_WEIGHTS: KeywordWeights = { synonym: 0.35, pair: 0.5, section: 0.3, expansion: 0.45, coord: 1, bm25: LUCENE_BM25 };
 
 /** Fuzzy expansions kept per unknown word (closest first, then most frequent). */
 const MAX_FUZZY = 4;
@@ -162,7 +172,19 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     if (terms.length > 0) clauses.push(terms);
   }
   flushRun();
-  return { clauses, phrases, highlight };
+  return { clauses, clauseWeights: clauses.map((terms) => clauseWeight(index, terms)), coord: weights.coord, phrases, highlight };
+}
+
+/** A clause's weight for coordination: its best word as typed (idf x weight), else its best term of any kind. */
+function clauseWeight(index: KeywordIndex, terms: WeightedTerm[]): number {
+  let typed = 0;
+  let any = 0;
+  for (const t of terms) {
+    const w = index[t.field].idf(t.id) * t.weight;
+    any = Math.max(any, w);
+    if (t.field === 'words' && t.alternative === undefined) typed = Math.max(typed, w);
+  }
+  return typed > 0 ? typed : any;
 }
 
 /** A clause that is one plain word with a stem (not a stop word, not hyphenated). */
@@ -227,6 +249,11 @@ export interface KeywordRunOptions {
   boost?: (row: number) => number;
   /** Near-identical group of each row: `groups` then counts each group once. */
   groupOf?: Int32Array;
+  /**
+   * Clauses a row's report satisfies as a whole (the words of a council the query names, in that
+   * council's reports): for coordination they count as matched in every chunk of it.
+   */
+  reportClauses?: { clauses: number[]; has: (row: number) => boolean };
 }
 
 export interface KeywordResult {
@@ -241,7 +268,7 @@ export interface KeywordResult {
 }
 
 /** Per index: score, clause-count and touched-row buffers reused across queries (each run is synchronous). */
-const scratch = new WeakMap<KeywordIndex, { scores: Float32Array; clauses: Uint16Array; stamp: Int32Array; touched: Int32Array }>();
+const scratch = new WeakMap<KeywordIndex, { scores: Float32Array; clauses: Uint16Array; covered: Float32Array; coveredByReport: Float32Array; stamp: Int32Array; touched: Int32Array }>();
 
 /**
  * Score every chunk that has any query term (BM25 summed over the plan's weighted terms), drop
@@ -252,10 +279,12 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   let buf = scratch.get(index);
   if (!buf) {
     const n = index.size;
-    buf = { scores: new Float32Array(n), clauses: new Uint16Array(n), stamp: new Int32Array(n).fill(-1), touched: new Int32Array(n) };
+    buf = { scores: new Float32Array(n), clauses: new Uint16Array(n), covered: new Float32Array(n), coveredByReport: new Float32Array(n), stamp: new Int32Array(n).fill(-1), touched: new Int32Array(n) };
     scratch.set(index, buf);
   }
-  const { scores, clauses, stamp, touched } = buf;
+  const { scores, clauses, covered, coveredByReport, stamp, touched } = buf;
+  const reportClause = new Uint8Array(plan.clauses.length);
+  for (const c of options.reportClauses?.clauses ?? []) if (c < reportClause.length) reportClause[c] = 1;
   let count = 0;
   /** Add weight * BM25 of a term to `into` (or `scores`), marking each chunk as having clause c. */
   const scoreTerm = (inv: InvertedIndex, termId: number, weight: number, c: number, into: Float32Array | Map<number, number>): void => {
@@ -275,6 +304,8 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
         if (stamp[d] === -1) touched[count++] = d;
         stamp[d] = c;
         clauses[d]!++;
+        covered[d]! += plan.clauseWeights[c] ?? 0;
+        if (reportClause[c]) coveredByReport[d]! += plan.clauseWeights[c] ?? 0;
       }
     }
   };
@@ -305,6 +336,15 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
     return required.every((r) => r.matches(toks));
   };
   const all = plan.clauses.length;
+  // Coordination: the share of the clauses' weight a chunk matches (a report's own clauses count as matched in it).
+  const totalWeight = plan.clauseWeights.reduce((a, b) => a + b, 0);
+  const byReport = (options.reportClauses?.clauses ?? []).reduce((a, c) => a + (plan.clauseWeights[c] ?? 0), 0);
+  const coord = plan.coord > 0 && totalWeight > 0 && plan.clauses.length > 1
+    ? (d: number): number => {
+        const matched = covered[d]! + (byReport > 0 && options.reportClauses!.has(d) ? byReport - coveredByReport[d]! : 0);
+        return plan.coord === 1 ? matched / totalWeight : Math.pow(matched / totalWeight, plan.coord);
+      }
+    : null;
   const best = new TopK(options.k);
   // Facets count the best rows whatever the filters: without filters, those are the hits.
   const unfiltered = options.allow ? new TopK(options.k) : null;
@@ -314,7 +354,7 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   for (let i = 0; i < count; i++) {
     const d = touched[i]!;
     if (!accept(d)) continue;
-    const score = boost ? scores[d]! * boost(d) : scores[d]!;
+    const score = (boost ? scores[d]! * boost(d) : scores[d]!) * (coord ? coord(d) : 1);
     if (unfiltered) {
       unfiltered.offer(d, score);
       if (!allow!(d)) continue;
@@ -329,6 +369,8 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
     const d = touched[i]!;
     scores[d] = 0;
     clauses[d] = 0;
+    covered[d] = 0;
+    coveredByReport[d] = 0;
     stamp[d] = -1;
   }
   return { hits, unfiltered: (unfiltered ?? best).result(), total, groups };

@@ -12,7 +12,8 @@ import { badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
 import { councilNames, understand, type Understood } from './understand.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
-import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordWeights } from './keyword-search.ts';
+import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordRunOptions, type KeywordWeights } from './keyword-search.ts';
+import { queryTerms } from './keyword-options.ts';
 import { prepareQuery } from './prepared-query.ts';
 import { semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { toResultItem } from './result-item.ts';
@@ -100,22 +101,41 @@ export class SearchEngine {
     this.councils = councilNames(index.docs.flatMap((d) => (d.meta.council ? [d.meta.council] : [])));
   }
 
-  /** Councils and years the free text names that the filters do not already fix, and a score factor per document for them. */
-  private understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null } {
+  /**
+   * Councils and years the free text names that the filters do not already fix, and a score
+   * factor per document for them; and every council the text names (`named`, filters or not).
+   */
+  private understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[] } {
     const read = understand(parsed, this.councils);
     const understood: Understood = {
       councils: filters.council.length > 0 ? [] : read.councils,
       years: filters.from !== null || filters.to !== null ? [] : read.years,
     };
     const { councilBoost, yearBoost } = this.tuning;
-    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null };
+    const named = read.councils;
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null, named };
     const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
     const docBoost = new Float32Array(this.index.docs.length).fill(1);
     this.index.docs.forEach((d, i) => {
       if (d.meta.council && keys.has(councilKey(d.meta.council))) docBoost[i]! *= councilBoost;
       if (d.meta.year !== null && understood.years.includes(d.meta.year)) docBoost[i]! *= yearBoost;
     });
-    return { understood, docBoost };
+    return { understood, docBoost, named };
+  }
+
+  /**
+   * The clauses that are the words of the councils a query names, and whether a row is in one of
+   * their reports (predecessors and successors count): there the report satisfies those clauses.
+   */
+  private reportClauses(plan: KeywordPlan, named: string[]): KeywordRunOptions['reportClauses'] {
+    if (named.length === 0) return undefined;
+    const stems = new Set(named.flatMap((c) => queryTerms(c.replace(/&/g, ' and '))));
+    const { words } = this.index.keyword;
+    const clauses = plan.clauses.flatMap((terms, c) => (terms.some((t) => t.field === 'words' && t.alternative === undefined && stems.has(words.terms[t.id]!)) ? [c] : []));
+    if (clauses.length === 0) return undefined;
+    const keys = new Set(named.flatMap((c) => [...councilKeys(c)]));
+    const inReport = this.index.docs.map((d) => d.meta.council !== null && keys.has(councilKey(d.meta.council)));
+    return { clauses, has: (row) => inReport[this.index.chunkDoc[row]!]! };
   }
 
   async search(req: SearchRequest): Promise<SearchResponse> {
@@ -130,10 +150,10 @@ export class SearchEngine {
     const allowDoc = docPredicate(filters);
     const allowed = index.docs.map((d) => allowDoc(d.meta));
     const want = Math.max(CANDIDATES, offset + limit + 100);
-    const { understood, docBoost } = req.understand === false ? { understood: { councils: [], years: [] }, docBoost: null } : this.understood(parsed, filters);
+    const { understood, docBoost, named } = req.understand === false ? { understood: { councils: [], years: [] }, docBoost: null, named: [] } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
-    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs);
+    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named);
     const { page } = this.collapse(ranked.list, offset, limit);
     const results = await this.toResults(page, parsed, ranked);
     // Facets count the best candidates (whatever the filters) per document, then per value.
@@ -163,6 +183,7 @@ export class SearchEngine {
     want: number,
     boost: ((row: number) => number) | undefined,
     boostedDocs: number[],
+    named: string[] = [],
   ): Promise<RankedList> {
     const { index, tuning } = this;
     const plan = planKeywordQuery(parsed, index.keyword, tuning.thesaurus && mode !== 'semantic', tuning.keyword);
@@ -170,7 +191,7 @@ export class SearchEngine {
     // Phrases bind every mode: their keyword hits (phrase-checked) are the only rows meaning may add.
     const needsKeyword = mode !== 'semantic' || plan.phrases.length > 0;
     const keyword = needsKeyword
-      ? runKeyword(index.keyword, plan, parsed.exclude, { textOf, k: want, allow: allowRow, boost, groupOf: this.groups }, tuning.keyword.bm25)
+      ? runKeyword(index.keyword, plan, parsed.exclude, { textOf, k: want, allow: allowRow, boost, groupOf: this.groups, reportClauses: this.reportClauses(plan, named) }, tuning.keyword.bm25)
       : { hits: [], unfiltered: [], total: 0, groups: new Set<number>() };
     const facetRows = keyword.unfiltered.map((h) => h.index);
     if (mode === 'keyword') {

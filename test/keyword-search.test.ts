@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.ts';
 import { KEYWORD_FORMAT_VERSION, KeywordIndex } from '../core/keyword-index.ts';
 import { fuzzyFor, type KeywordDoc } from '../core/keyword-options.ts';
-import { editDistance, planKeywordQuery, runKeyword } from '../core/keyword-search.ts';
+import { DEFAULT_KEYWORD_WEIGHTS, editDistance, planKeywordQuery, runKeyword } from '../core/keyword-search.ts';
 import { parseQuery } from '../core/query.ts';
 
 /** Real paragraphs of corpus/seeds/001 (Hackney safeguarding and looked after children inspection, 2012). */
@@ -147,5 +147,46 @@ describe('keyword search', () => {
   it('leaves out chunks with an excluded word or phrase', () => {
     expect(search('foster -camhs')).toEqual(['seed-001#p121']);
     expect(search('foster -"foster carers"')).toEqual([]);
+  });
+});
+
+describe('coordination (share of the query a chunk matches)', () => {
+  const DOCS: KeywordDoc[] = [
+    { id: 'one-word', section: [], text: 'Mockingbird constellations are growing. The mockingbird hub carer supports the mockingbird families, and mockingbird works well.' },
+    { id: 'all-words', section: [], text: 'A mockingbird hub is in place and the council reports that placement stability has improved for the children concerned over the last year of this work.' },
+    { id: 'other', section: [], text: 'The stability of each placement is reviewed by managers, who report to leaders on the quality of the work every quarter.' },
+    ...['Placement choice is limited.', 'Placement moves are rare.', 'Social workers visit children regularly.', 'Care leavers are supported.', 'Adoption is timely.'].map((text, i) => ({ id: `filler${i}`, section: [], text })),
+  ];
+  const idx = KeywordIndex.build(DOCS, Int32Array.from(DOCS, (_, i) => i));
+  const q = parseQuery('mockingbird placement stability');
+  const scores = (coord: number, reportClauses?: Parameters<typeof runKeyword>[3]['reportClauses']): Map<string, number> => {
+    const plan = planKeywordQuery(q, idx, true, { ...DEFAULT_KEYWORD_WEIGHTS, coord });
+    const hits = runKeyword(idx, plan, q.exclude, { textOf: (i) => DOCS[i]!.text, k: 10, reportClauses }).hits;
+    return new Map(hits.map((h) => [DOCS[h.index]!.id, h.score]));
+  };
+
+  it('weights each clause by the idf of its word', () => {
+    const plan = planKeywordQuery(q, idx);
+    expect(plan.clauseWeights).toHaveLength(3);
+    // "placement" is in four chunks, "mockingbird" and "stability" in two or three.
+    expect(plan.clauseWeights[0]).toBeGreaterThan(plan.clauseWeights[1]!);
+    expect(plan.clauseWeights[2]).toBeGreaterThan(plan.clauseWeights[1]!);
+  });
+
+  it("multiplies a chunk's score by the share of the query's weight it matches", () => {
+    const plan = planKeywordQuery(q, idx);
+    const mockingbird = plan.clauseWeights[0]!;
+    const total = plan.clauseWeights.reduce((a, b) => a + b, 0);
+    const off = scores(0);
+    const on = scores(1);
+    expect(on.get('all-words')).toBeCloseTo(off.get('all-words')!, 5);
+    expect(on.get('one-word')).toBeCloseTo((off.get('one-word')! * mockingbird) / total, 5);
+    expect(on.get('one-word')! / on.get('all-words')!).toBeLessThan(off.get('one-word')! / off.get('all-words')!);
+  });
+
+  it('counts clauses that the report satisfies as a whole (a council the query names) as matched in its chunks', () => {
+    const off = scores(0);
+    const named = scores(1, { clauses: [1, 2], has: (row) => row === 0 });
+    expect(named.get('one-word')).toBeCloseTo(off.get('one-word')!, 5);
   });
 });
