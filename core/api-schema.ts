@@ -177,7 +177,7 @@ export const SimilarResponse = z.strictObject({
   areas: z.array(JudgementAreaInfo).describe('The judgement areas the paragraph is about, from its section headings ("The experiences and progress of care leavers: good"); empty when no heading names one.'),
   judgementAreas: z.array(JudgementAreaInfo).describe('Every common judgement area, for a judgement filter ("<key>:good|outstanding").'),
   nearIdentical: z.int().min(0).describe('Reports (of other councils, within the filters) holding a near-identical copy of the paragraph: left out of the results.'),
-  results: z.array(ResultItem).describe("The nearest paragraphs of other councils' reports, best first (score: cosine similarity), one per report; near-identical ones shown once (duplicates, duplicateDocs)."),
+  results: z.array(ResultItem).describe("The nearest paragraphs of other councils' reports, best first (score: cosine similarity of the embeddings plus 0.4 x the share of the paragraph's own 'more like this' score for its distinctive terms), one per report; near-identical ones shown once (duplicates, duplicateDocs)."),
   tookMs: z.number().min(0),
 }).meta({ id: 'SimilarResponse' });
 export type SimilarResponse = z.infer<typeof SimilarResponse>;

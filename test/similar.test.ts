@@ -13,6 +13,8 @@ import type { SearchIndex } from '../core/search-index.ts';
 import { createApp } from '../server/app.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { Service } from '../server/service.ts';
+import { dotRow } from '../core/vectors.ts';
+import { distinctiveTerms, moreLikeThisScores } from '../core/more-like-this.ts';
 import { CORPUS_DIR, ensureCorpusIndex } from './helpers/corpus-index.ts';
 
 let app: Hono;
@@ -41,6 +43,10 @@ function hackneyCareLeavers(): string {
   return index.chunks[row]!.id;
 }
 
+function cosine(a: number, b: number): number {
+  return dotRow(index.vectors, b, index.vectors.subarray(a * index.dim, (a + 1) * index.dim));
+}
+
 const similarUrl = (id: string, rest = ''): string => `/api/similar?id=${encodeURIComponent(id)}${rest}`;
 
 describe('GET /api/similar', () => {
@@ -59,7 +65,7 @@ describe('GET /api/similar', () => {
     const scores = r.results.map((x) => x.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     for (const x of r.results) {
-      expect(x.match).toEqual({ keyword: false, semantic: true, terms: [] });
+      expect(x.match).toEqual({ keyword: expect.any(Boolean), semantic: true, terms: [] });
       expect(x.url).toBe(`/doc/${x.doc.id}#${x.anchor}`);
       expect(x.citation).toContain(x.doc.title);
     }
@@ -78,7 +84,7 @@ describe('GET /api/similar', () => {
     // Copies in its near-identical group, and passages nearly the same in meaning (NEAR_COPY_COSINE).
     expect(r.nearIdentical).toBeGreaterThanOrEqual(copies.size);
     expect(r.source.duplicates).toBe(1 + r.nearIdentical);
-    expect(r.results.every((x) => x.score < NEAR_COPY_COSINE)).toBe(true);
+    expect(r.results.every((x) => cosine(row, index.chunkById.get(x.id)!) < NEAR_COPY_COSINE)).toBe(true);
     const resultGroups = r.results.map((x) => groups[index.chunkById.get(x.id)!]);
     expect(resultGroups).not.toContain(groups[row]);
     expect(new Set(resultGroups).size).toBe(resultGroups.length);
@@ -111,6 +117,47 @@ describe('GET /api/similar', () => {
     expect((await get<{ error: { message: string } }>(similarUrl(id, '&limit=0'), 400)).error.message).toMatch(/"limit"/);
     expect((await get<{ error: { message: string } }>(similarUrl(id, '&from=2020&to=2019'), 400)).error.message).toMatch(/"from"/);
     expect((await get<{ error: { message: string } }>(similarUrl(id, '&type=novel'), 400)).error.message).toMatch(/"type"/);
+  });
+});
+
+describe('word evidence: the distinctive terms of the paragraph', () => {
+  it('are its rarer terms and pairs, without numbers, with the topic sentence counted twice', () => {
+    const row = index.chunkById.get(hackneyCareLeavers())!;
+    const text = index.chunks[row]!.text;
+    const terms = distinctiveTerms(index.keyword, text);
+    expect(terms.length).toBeGreaterThan(0);
+    for (const t of terms) {
+      const ii = t.part === 'words' ? index.keyword.words : index.keyword.pairs;
+      expect(t.term).not.toMatch(/^[\d.]+$/);
+      expect(ii.df(t.id)).toBeGreaterThanOrEqual(5);
+      expect(ii.df(t.id)).toBeLessThanOrEqual(ii.size * 0.1);
+    }
+    // Weights are tf x idf: a term of the first sentence counts once more than it occurs.
+    const first = 'Care leavers praised their personal advisers. Inspectors visited several district offices.';
+    const once = distinctiveTerms(index.keyword, first).find((t) => t.term === 'advis');
+    const plain = distinctiveTerms(index.keyword, 'Inspectors visited several district offices. Care leavers praised their personal advisers.').find((t) => t.term === 'advis');
+    expect(once && plain).toBeTruthy();
+    expect(once!.weight).toBeCloseTo(2 * plain!.weight, 5);
+    // The paragraph scores highest for its own terms.
+    const scores = moreLikeThisScores(index.keyword, terms);
+    expect(Math.max(...scores)).toBe(scores[row]);
+  });
+
+  it("ranks by cosine plus the weighted share of the paragraph's own word score", async () => {
+    const id = hackneyCareLeavers();
+    const row = index.chunkById.get(id)!;
+    const r = await get<SimilarResponse>(similarUrl(id, '&limit=20'));
+    const words = moreLikeThisScores(index.keyword, distinctiveTerms(index.keyword, index.chunks[row]!.text));
+    for (const x of r.results) {
+      const other = index.chunkById.get(x.id)!;
+      const expected = cosine(row, other) + 0.4 * Math.min(1, words[other]! / words[row]!);
+      expect(x.score).toBeCloseTo(expected, 3);
+      expect(x.match.keyword).toBe(words[other]! > 0);
+    }
+    // Some results share its words, and the word evidence changes the order of the cosines.
+    expect(r.results.some((x) => x.match.keyword)).toBe(true);
+    const cosines = r.results.map((x) => cosine(row, index.chunkById.get(x.id)!));
+    expect([...cosines].sort((a, b) => b - a)).not.toEqual(cosines);
   });
 });
 
