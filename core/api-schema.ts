@@ -186,6 +186,7 @@ const Grade = z.string().describe('Grade as folded for comparison: outstanding, 
 
 export const CouncilReport = z.strictObject({
   doc: DocListItem,
+  authority: z.string().describe('The authority the report inspected, on its date: its council, or the predecessor of the same name before a boundary change ("Buckinghamshire County Council" in 2018).'),
   url: z.string().describe('The report in the reader (/doc/<id>; with ?q= when a theme was asked).'),
   citation: z.string(),
   grades: z.array(z.strictObject({ area: z.enum(AREA_KEYS), grade: Grade })).describe('The grade of each common area the report judges.'),
@@ -200,6 +201,11 @@ export type CouncilReport = z.infer<typeof CouncilReport>;
 export const CouncilResponse = z.strictObject({
   council: z.string().describe('The council as its newest report names it.'),
   names: z.array(z.string()).describe('Every council name whose reports are included: the council and its predecessors or successors after boundary changes.'),
+  changes: z.array(z.strictObject({
+    date: z.string().describe('Vesting day (YYYY-MM-DD).'),
+    predecessors: z.array(z.string()),
+    successors: z.array(z.string()),
+  })).describe("The boundary changes in the council's line (the councils it replaced or that replaced it), oldest first; empty when none."),
   areas: z.array(JudgementAreaInfo).describe('The common areas that at least one report judges, in display order.'),
   query: z.string().nullable().describe('The theme (q), or null.'),
   reports: z.array(CouncilReport).describe('Every report, oldest first.'),

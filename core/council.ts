@@ -1,13 +1,13 @@
 /**
  * A council's record: every report of the council (and of its predecessors or successors after
- * boundary changes: core/filters.ts), oldest first, with the grade of each common judgement area
+ * boundary changes: core/council-names.ts), oldest first, each with the authority it inspected, with the grade of each common judgement area
  * (core/judgements.ts), and for a theme how often each report mentions it, counted as
  * every-mention counts (core/mentions.ts), per report and per 10 000 words.
  */
 import type { CouncilResponse } from './api-types.ts';
 import { listItem } from './documents.ts';
 import { AppError } from './errors.ts';
-import { councilKey, councilKeys } from './filters.ts';
+import { authorityAt, BOUNDARY_CHANGES, councilKey, councilKeys } from './council-names.ts';
 import { gradesByArea, JUDGEMENT_AREAS } from './judgements.ts';
 import { mentions, per10kWords } from './mentions.ts';
 import { citation } from './citation.ts';
@@ -21,9 +21,11 @@ export function councilRecord(index: SearchIndex, name: string, q?: string): Cou
     .filter((d) => d.meta.council !== null && keys.has(councilKey(d.meta.council)))
     .sort((a, b) => (a.meta.date ?? '').localeCompare(b.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source));
   if (docs.length === 0) throw new AppError('not_found', `Request: no reports of a council named "${name.slice(0, 100)}"`);
-  // The name asked for when reports carry it, else the newest report's council.
+  // The name asked for as its newest report has it; a council with no reports of its own (a
+  // predecessor) as the boundary changes name it; else the newest report's council.
   const own = docs.filter((d) => councilKey(d.meta.council!) === councilKey(wanted));
-  const council = (own.length > 0 ? own : docs)[(own.length > 0 ? own : docs).length - 1]!.meta.council!;
+  const known = BOUNDARY_CHANGES.flatMap((c) => [...c.predecessors, ...c.successors]).find((n) => councilKey(n) === councilKey(wanted));
+  const council = own.at(-1)?.meta.council ?? known ?? docs.at(-1)!.meta.council!;
   const counts = new Map<string, { paragraphs: number; occurrences: number }>();
   if (q !== undefined) {
     for (const m of mentions(index, { q, filters: { council: [wanted] }, limit: 0 }).all) {
@@ -39,6 +41,7 @@ export function councilRecord(index: SearchIndex, name: string, q?: string): Cou
     const url = readerUrl(d.meta.id, '').replace(/#$/, '');
     return {
       doc: listItem(d),
+      authority: authorityAt(d.meta.council!, d.meta.date),
       url: q !== undefined ? `${url}?q=${encodeURIComponent(q)}` : url,
       citation: citation(d.meta, null, null),
       grades: JUDGEMENT_AREAS.filter((a) => grades[a.key] !== undefined).map((a) => ({ area: a.key, grade: grades[a.key]! })),
@@ -46,9 +49,12 @@ export function councilRecord(index: SearchIndex, name: string, q?: string): Cou
     };
   });
   const graded = new Set(reports.flatMap((r) => r.grades.map((g) => g.area)));
+  const changes = BOUNDARY_CHANGES.filter((c) => [...c.predecessors, ...c.successors].some((n) => keys.has(councilKey(n))))
+    .map((c) => ({ date: c.date, predecessors: [...c.predecessors], successors: [...c.successors] }));
   return {
     council,
     names: [...new Set(docs.map((d) => d.meta.council!))].sort(),
+    changes,
     areas: JUDGEMENT_AREAS.filter((a) => graded.has(a.key)).map((a) => ({ key: a.key, label: a.label })),
     query: q ?? null,
     reports,

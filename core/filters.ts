@@ -1,43 +1,17 @@
 /**
  * Filters on report metadata (council, type, years, judgement) and facet counts.
- * Council names map through boundary changes, so a filter on a council also finds the reports of
- * its predecessors (and of its successors): "North Northamptonshire" finds "Northamptonshire".
+ * Council names map through boundary changes (core/council-names.ts), so a filter on a council
+ * also finds the reports of its predecessors (and of its successors): "North Northamptonshire"
+ * finds "Northamptonshire" (but not its sister, "West Northamptonshire").
  */
 import type { Facets, FacetValue } from './api-types.ts';
 import type { Filters } from './query.ts';
 import { gradeKey, judgementMatches } from './judgements.ts';
 import type { DocMeta } from './types.ts';
+import { councilKey, councilKeys } from './council-names.ts';
 
-/** Successor authorities and the predecessors whose reports they inherit. */
-const SUCCESSIONS: Array<{ successors: string[]; predecessors: string[] }> = [
-  { successors: ['North Northamptonshire', 'West Northamptonshire'], predecessors: ['Northamptonshire'] },
-  { successors: ['Cumberland', 'Westmorland and Furness'], predecessors: ['Cumbria'] },
-  { successors: ['Bournemouth, Christchurch and Poole'], predecessors: ['Bournemouth', 'Poole'] },
-  { successors: ['Dorset'], predecessors: ['Dorset County Council'] },
-  { successors: ['North Yorkshire'], predecessors: ['North Yorkshire County Council'] },
-  { successors: ['Buckinghamshire'], predecessors: ['Buckinghamshire County Council'] },
-];
-
-/** Lower case, no "London Borough of" / "Council" / punctuation: the form names are compared in. */
-export function councilKey(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/\b(london borough of|royal borough of|city of|borough of|county council|metropolitan borough council|borough council|city council|council)\b/g, ' ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
-
-/** Every council key a filter value stands for: itself plus predecessors and successors. */
-export function councilKeys(value: string): Set<string> {
-  const key = councilKey(value);
-  const out = new Set([key]);
-  for (const s of SUCCESSIONS) {
-    const names = [...s.successors, ...s.predecessors].map(councilKey);
-    if (names.includes(key)) names.forEach((n) => out.add(n));
-  }
-  return out;
-}
+// Names and boundary changes live in core/council-names.ts; re-exported for the filter's users.
+export { councilKey, councilKeys } from './council-names.ts';
 
 /** The judgement a report is summarised by (overall effectiveness where stated). */
 export function overallGrade(doc: DocMeta): string | null {

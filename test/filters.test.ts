@@ -1,5 +1,6 @@
 /** Metadata filters: council names through boundary changes, judgements, years. */
 import { describe, expect, it } from 'vitest';
+import { authorityAt, changesOf } from '../core/council-names.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts } from '../core/filters.ts';
 import { emptyFilters } from '../core/query.ts';
 import type { DocMeta } from '../core/types.ts';
@@ -26,6 +27,24 @@ describe('council filter', () => {
     const docs = [doc('Northamptonshire', 2016), doc('North Northamptonshire', 2023), doc('Hackney', 2019)];
     const allow = docPredicate({ ...emptyFilters(), council: ['north northamptonshire'] });
     expect(docs.filter(allow).map((d) => d.council)).toEqual(['Northamptonshire', 'North Northamptonshire']);
+  });
+
+  it('leaves out sister successors: North Northamptonshire is not West Northamptonshire', () => {
+    expect([...councilKeys('North Northamptonshire')].sort()).toEqual(['north northamptonshire', 'northamptonshire']);
+    expect([...councilKeys('Cumberland')].sort()).toEqual(['cumberland', 'cumbria']);
+    const docs = [doc('North Northamptonshire', 2022), doc('West Northamptonshire', 2022), doc('Northamptonshire', 2019)];
+    expect(docs.filter(docPredicate({ ...emptyFilters(), council: ['West Northamptonshire'] })).map((d) => d.council)).toEqual(['West Northamptonshire', 'Northamptonshire']);
+    expect(docs.filter(docPredicate({ ...emptyFilters(), council: ['Northamptonshire'] })).length).toBe(3);
+  });
+
+  it('names the authority a report inspected on its date and the changes a council took part in', () => {
+    expect(authorityAt('Buckinghamshire', '2018-01-29')).toBe('Buckinghamshire County Council');
+    expect(authorityAt('Buckinghamshire', '2020-04-01')).toBe('Buckinghamshire');
+    expect(authorityAt('Buckinghamshire', null)).toBe('Buckinghamshire');
+    expect(authorityAt('North Northamptonshire', '2022-11-25')).toBe('North Northamptonshire');
+    expect(authorityAt('Hackney', '2016-09-20')).toBe('Hackney');
+    expect(changesOf('Westmorland and Furness').map((c) => c.date)).toEqual(['2023-04-01']);
+    expect(changesOf('Hackney')).toEqual([]);
   });
 });
 

@@ -14,9 +14,11 @@ import { judgementMatches } from '../core/judgements.ts';
 import { seriousViolations } from './helpers/axe.ts';
 import { browserRequirement, launchBrowser, startRealServer, type RealServer } from './helpers/browser.ts';
 import { CORPUS_DIR, CORPUS_INDEX_DIR, ROOT, ensureCorpusIndex } from './helpers/corpus-index.ts';
+import { ensureLineageSlice, lineageRequirement } from './helpers/lineage-slice.ts';
 
 const SHOTS = process.env.SAVE_SCREENSHOTS ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'test', '.tmp', 'screenshots');
 const chromium = browserRequirement();
+const lineage = lineageRequirement();
 
 async function cards(page: Page): Promise<ResultItem[]> {
   return page.locator('result-card').evaluateAll((els) => els.map((e) => (e as unknown as { result: ResultItem }).result));
@@ -90,22 +92,80 @@ describe.skipIf(chromium.skip)('insight pages against the real server on corpus/
 
   it('practice like this elsewhere from any paragraph of the reader', async () => {
     const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     const docs = (await (await fetch(`${server.url}/api/documents`)).json()) as { documents: Array<{ id: string; council: string | null; type: string }> };
     const doc = docs.documents.find((d) => d.council === 'Havering' && d.type === 'ilacs')!;
+    const similarHref = (anchor: string): string => `/similar?id=${encodeURIComponent(`${doc.id}#${anchor}`)}`;
+    const sourceText = async (): Promise<string> => {
+      await page.locator('similar-page result-card').first().waitFor();
+      return (await page.locator('similar-page .source > p:not(.meta)').textContent())!.replace(/\s+/g, ' ');
+    };
+    const start = (text: string): string => text.replace(/^\d+\.?\s*/, '').replace(/\s+/g, ' ').slice(0, 40);
     await page.goto(`${server.url}/doc/${encodeURIComponent(doc.id)}`);
+
+    // By mouse, any paragraph: its own button shows under the mouse and opens /similar for it.
     const para = page.locator('reader-page p.para').nth(12);
     await para.waitFor();
-    const id = await para.getAttribute('id');
-    const text = (await para.textContent())!.trim();
-    await para.click();
-    const link = page.locator('reader-page [data-testid="similar-link"]');
-    await expect.poll(() => link.getAttribute('href')).toBe(`/similar?id=${encodeURIComponent(`${doc.id}#${id}`)}`);
-    await link.click();
-    await page.waitForURL((u) => u.pathname === '/similar');
-    await page.locator('similar-page result-card').first().waitFor();
-    const shown = (await page.locator('similar-page .source > p:not(.meta)').textContent())!;
-    expect(shown.replace(/\s+/g, ' ')).toContain(text.replace(/^\d+\.?\s*/, '').replace(/\s+/g, ' ').slice(0, 40));
+    const id = (await para.getAttribute('id'))!;
+    const text = (await para.evaluate((p) => {
+      const copy = p.cloneNode(true) as HTMLElement;
+      copy.querySelector('a.para-similar')?.remove();
+      return copy.textContent ?? '';
+    })).trim();
+    const own = para.locator('[data-testid="para-similar"]');
+    expect(await own.isVisible()).toBe(false);
+    await para.hover();
+    expect(await own.isVisible()).toBe(true);
+    expect(await own.getAttribute('aria-label')).toMatch(/^Practice like this elsewhere: (para \S+|this paragraph)$/);
+    expect(await own.getAttribute('href')).toBe(similarHref(id));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'reader-similar.png') });
+    await own.click();
+    await page.waitForURL((u) => u.pathname === '/similar' && u.searchParams.get('id') === `${doc.id}#${id}`);
+    expect(await sourceText()).toContain(start(text));
     expect((await cards(page)).every((r) => r.doc.council !== 'Havering')).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Another paragraph further down, by mouse too: the link follows the mouse.
+    await page.goBack();
+    const later = page.locator('reader-page p.para').nth(30);
+    await later.waitFor();
+    const laterId = (await later.getAttribute('id'))!;
+    await later.hover();
+    // Shown: the paragraph under the mouse and the highlighted one (the one clicked before), no other.
+    const shownFor = await page.locator('reader-page').evaluate((r) => [...r.shadowRoot!.querySelectorAll('a.para-similar')]
+      .filter((a) => getComputedStyle(a).visibility === 'visible').map((a) => a.parentElement!.id));
+    expect(shownFor.sort()).toEqual([id, laterId].sort());
+    await later.locator('[data-testid="para-similar"]').click();
+    await page.waitForURL((u) => u.searchParams.get('id') === `${doc.id}#${laterId}`);
+    await sourceText();
+
+    // By keyboard: the highlighted paragraph's own link is the next stop after it, and the toolbar has it too.
+    await page.goto(`${server.url}/doc/${encodeURIComponent(doc.id)}#${encodeURIComponent(id)}`);
+    await page.locator(`reader-page [id="${id}"].highlight`).waitFor();
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.getAttribute('href') ?? '';
+    });
+    expect(focused).toBe(similarHref(id));
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/similar' && u.searchParams.get('id') === `${doc.id}#${id}`);
+    await sourceText();
+    await page.goBack();
+    const toolbar = page.locator('reader-page .toolbar [data-testid="similar-link"]');
+    await expect.poll(() => toolbar.getAttribute('href')).toBe(similarHref(id));
+
+    // From a result card by mouse.
+    await page.goto(`${server.url}/?q=${encodeURIComponent('staying put')}`);
+    await page.locator('result-card').first().waitFor();
+    const card = (await cards(page))[1]!;
+    await page.locator('result-card').nth(1).locator('[data-testid="similar-link"]').click();
+    await page.waitForURL((u) => u.pathname === '/similar' && u.searchParams.get('id') === card.id);
+    expect(await sourceText()).toContain(card.text.replace(/\s+/g, ' ').slice(0, 40));
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -124,6 +184,18 @@ describe.skipIf(chromium.skip)('insight pages against the real server on corpus/
     expect(await table.locator('thead th').count()).toBe(api.reports.length + 1);
     const leavers = await table.locator('tbody tr', { has: page.locator('th', { hasText: 'Care leavers' }) }).locator('td').allTextContents();
     expect(leavers.map((t) => t.trim())).toEqual(api.reports.map((r) => r.grades.find((g) => g.area === 'care-leavers')?.grade ?? '–'));
+    // The timeline: one marker per report at its date, oldest left, with its overall grade written; the table is its alternative.
+    const timeline = page.locator('council-page council-timeline [data-testid="timeline"]');
+    expect(await timeline.getAttribute('role')).toBe('img');
+    expect(await timeline.getAttribute('aria-label')).toMatch(new RegExp(`^Timeline of ${api.reports.length} reports.*table “Judgements by report” below`));
+    const markers = timeline.locator('[data-testid="report"]');
+    expect(await markers.count()).toBe(api.reports.length);
+    const xs = await markers.evaluateAll((gs) => gs.map((g) => Number(g.querySelector('line')!.getAttribute('x1'))));
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+    const overall = (await markers.locator('text.grade').allTextContents()).map((t) => t.trim());
+    expect(overall).toEqual(api.reports.map((r) => r.grades.find((g) => g.area === 'overall')?.grade ?? 'no overall grade'));
+    expect(api.changes).toEqual([]);
+    expect(await page.locator('council-page [data-testid="changes"]').count()).toBe(0);
     // A theme, typed and sent with Enter.
     const box = page.locator('council-page search-box input');
     await box.fill('care leavers');
@@ -141,6 +213,38 @@ describe.skipIf(chromium.skip)('insight pages against the real server on corpus/
     expect(await page.locator('council-page [role="alert"]').textContent()).toMatch(/Atlantis/);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it.skipIf(lineage.skip)("a council's record across a boundary change, on real reports of the scale corpus", async () => {
+    lineage.assert();
+    const slice = await ensureLineageSlice();
+    const other = await startRealServer({ corpusDir: slice.corpusDir, indexDir: slice.indexDir });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${other.url}/council/Buckinghamshire?q=${encodeURIComponent('suitable accommodation')}`);
+      const changes = page.locator('council-page [data-testid="changes"] li');
+      await changes.first().waitFor();
+      expect((await changes.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['1 April 2020: Buckinghamshire County Council became Buckinghamshire']);
+      // The reports before the change name the county council they inspected.
+      expect((await page.locator('council-page [data-testid="authority"]').allTextContents()).map((t) => t.trim())).toEqual(['Buckinghamshire County Council', 'Buckinghamshire County Council']);
+      const timeline = page.locator('council-page council-timeline [data-testid="timeline"]');
+      expect(await timeline.locator('[data-testid="report"]').count()).toBe(3);
+      expect(await timeline.locator('[data-testid="change"] text').textContent()).toMatch(/1 Apr 2020: Buckinghamshire County Council became Buckinghamshire/);
+      // The change line sits between the 2018 and the 2021 report.
+      const changeX = Number(await timeline.locator('[data-testid="change"] line').getAttribute('x1'));
+      const xs = await timeline.locator('[data-testid="report"] > line').evaluateAll((ls) => ls.map((l) => Number(l.getAttribute('x1'))));
+      expect(xs[1]! < changeX && changeX < xs[2]!).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, 'council-changes.png'), fullPage: true });
+      // A successor's record: its predecessor's change, not its sister's reports.
+      await page.goto(`${other.url}/council/North%20Northamptonshire`);
+      await page.locator('council-page [data-testid="changes"] li').first().waitFor();
+      expect(await page.locator('council-page [data-testid="changes"] li').textContent()).toMatch(/Northamptonshire was replaced by North Northamptonshire and West Northamptonshire/);
+      expect(await page.locator('council-page [data-testid="record"] thead th').count()).toBe(2);
+    } finally {
+      await page.close();
+      await other.stop();
+    }
   });
 
   it('themes compared: up to four in the URL, one chart per 10 000 words with its table and CSV, a sortable council table', async () => {

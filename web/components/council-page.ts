@@ -1,9 +1,12 @@
 /**
  * A council's record (`/council/<name>?q=<theme>`): every report of the council (and of its
- * predecessors or successors) oldest first, as a timeline table: the grade of each judgement
- * area per report and, for a theme, how often each report mentions it (per 10 000 words, with
- * a bar; the numbers are in the table, so the bars need no other alternative). "Did Doncaster's
- * care leaver housing get better after 2019?" is one page: /council/Doncaster?q=care leavers accommodation.
+ * predecessors or successors, with the boundary changes named) oldest first, on a timeline
+ * (council-timeline: each report at its date with its overall grade, each boundary change) and
+ * as a table, the timeline's alternative: the grade of each judgement area per report, the
+ * authority each report inspected and, for a theme, how often each report mentions it (per
+ * 10 000 words, with a bar; the numbers are in the table, so the bars need no other alternative).
+ * "Did Doncaster's care leaver housing get better after 2019?" is one page:
+ * /council/Doncaster?q=suitable accommodation.
  */
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -14,6 +17,8 @@ import { navigateEvent } from '../navigate.ts';
 import { sharedStyles } from '../styles/shared.ts';
 import type { SearchSubmitDetail } from './search-box.ts';
 import './search-box.ts';
+import { changeText } from './council-timeline.ts';
+import './council-timeline.ts';
 
 type Report = CouncilResponse['reports'][number];
 
@@ -54,6 +59,7 @@ export class CouncilPage extends LitElement {
       td.num { font-variant-numeric: tabular-nums; }
       ul.reports { padding-left: 1.2rem; }
       ul.reports li { margin: 0.3rem 0; overflow-wrap: anywhere; }
+      ul.changes { margin: 0 0 0.75rem; padding-left: 1.2rem; }
       @media print { search-box { display: none; } }
     `,
   ];
@@ -109,6 +115,12 @@ export class CouncilPage extends LitElement {
       <h1>${d.council}: the record</h1>
       <p class="names">${d.reports.length} report${d.reports.length === 1 ? '' : 's'}${others.length
         ? html`, including those of ${others.join(', ')} (boundary changes)` : nothing}.</p>
+      ${d.changes.length
+        ? html`<h2 id="changes-title">Boundary changes</h2><ul class="changes" aria-labelledby="changes-title" data-testid="changes">${d.changes.map((c) => html`<li>
+            ${new Date(`${c.date}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })}: ${changeText(c)}</li>`)}</ul>`
+        : nothing}
+      <h2>Timeline</h2>
+      <council-timeline .reports=${d.reports} .changes=${d.changes} tableName="The table “Judgements by report” below"></council-timeline>
       <search-box .value=${this.query} label=${`Count a theme in each report of ${d.council}`} action="Count" @search-submit=${this.onSubmit}></search-box>
       ${this.table(d)}
       <h2>The reports</h2>
@@ -129,7 +141,8 @@ export class CouncilPage extends LitElement {
       <table data-testid="record">
         <caption id="record-caption">Judgements${d.query ? html` and mentions of “${d.query}”` : nothing} by report, oldest first</caption>
         <thead><tr><th scope="col">Area</th>${d.reports.map((r) => html`<th scope="col">
-          <span class="when">${formatDate(r.doc.date) || r.doc.year || 'Undated'}</span><span class="what">${typeLabel(r.doc.type)}</span></th>`)}</tr></thead>
+          <span class="when">${formatDate(r.doc.date) || r.doc.year || 'Undated'}</span><span class="what">${typeLabel(r.doc.type)}</span>${
+            r.authority !== d.council ? html`<span class="what" data-testid="authority">${r.authority}</span>` : nothing}</th>`)}</tr></thead>
         <tbody>
           ${d.areas.map((a) => html`<tr><th scope="row">${a.label}</th>${d.reports.map((r) => grade(r, a.key))}</tr>`)}
           ${d.areas.length === 0 ? html`<tr><th scope="row">Judgements</th>${d.reports.map(() => html`<td class="none">none stated</td>`)}</tr>` : nothing}

@@ -2,8 +2,9 @@
  * The reader (`/doc/<id>?q=..#<anchor>`): the whole report as paragraphs with a section outline,
  * page markers, the target paragraph scrolled into view and highlighted, the query's words marked
  * (as text: report text is never parsed as HTML), previous / next mention, copy citation, practice
- * like this elsewhere for the highlighted paragraph (a click on a paragraph highlights it), and for
- * PDFs the original page rendered with the passage highlighted. The council links to its record.
+ * like this elsewhere for the highlighted paragraph (a click on a paragraph highlights it) in the
+ * toolbar and at the end of the paragraph itself (shown under the mouse, for any paragraph), and
+ * for PDFs the original page rendered with the passage highlighted. The council links to its record.
  */
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -52,6 +53,16 @@ export class ReaderPage extends LitElement {
       p.para .num { font-weight: 700; margin-right: 0.4rem; color: var(--muted); }
       p.para.highlight { background: var(--target); border-left-color: var(--target-border); }
       p.para:focus { outline: none; }
+      /* Each paragraph's own "practice like this elsewhere": shown for the paragraph under the
+         mouse and the highlighted one; its space is always kept, so nothing moves when it shows. */
+      a.para-similar {
+        visibility: hidden; display: inline-block; margin-left: 0.5rem; padding: 0 0.4rem;
+        font-size: 0.85rem; line-height: 1.5; white-space: nowrap; user-select: none;
+        border: 1px solid var(--border-strong); border-radius: 4px; background: var(--surface);
+        text-decoration: none;
+      }
+      a.para-similar:hover { background: var(--surface-hover); text-decoration: underline; }
+      p.para:hover a.para-similar, p.para.highlight a.para-similar { visibility: visible; }
       p.para:focus-visible { outline: 3px solid var(--focus); }
       .page-marker { display: flex; align-items: center; gap: 0.5rem; color: var(--muted); font-size: 0.85rem; margin: 1rem 0 0.6rem; }
       .page-marker::before, .page-marker::after { content: ''; flex: 1; border-top: 1px dashed var(--border-strong); }
@@ -63,7 +74,7 @@ export class ReaderPage extends LitElement {
         .toolbar { position: static; }
       }
       @media print {
-        .toolbar, nav.outline, details.outline-box, .original { display: none !important; }
+        .toolbar, nav.outline, details.outline-box, .original, a.para-similar { display: none !important; }
         .layout { display: block; }
         article { max-width: none; }
         p.para { break-inside: avoid; border-left: none; padding: 0; }
@@ -265,7 +276,9 @@ export class ReaderPage extends LitElement {
           : html`<h4 id=${p.anchor} class=${hl} tabindex="-1">${text}</h4>`);
       } else {
         out.push(html`<p id=${p.anchor} class="para ${hl}" tabindex="-1" aria-current=${hl ? 'location' : 'false'}>${
-          p.number && !startsWithNumber(p.text, p.number) ? html`<span class="num">${p.number}</span>` : nothing}${text}</p>`);
+          p.number && !startsWithNumber(p.text, p.number) ? html`<span class="num">${p.number}</span>` : nothing}${text}<a
+          class="para-similar" href=${similarPageUrl(p.id)} data-testid="para-similar"
+          aria-label=${`Practice like this elsewhere: ${p.number ? `para ${p.number}` : 'this paragraph'}`}>Practice like this elsewhere</a></p>`);
       }
     }
     return out;
