@@ -88,7 +88,8 @@ export const SearchResponse = z.strictObject({
   facets: Facets,
   understood: z.strictObject({
     councils: z.array(z.string()).meta({ description: 'Councils named in the free text (not given as filters): their reports rank first, a soft boost, never a filter.' }),
-    years: z.array(z.number().int()).meta({ description: 'Years written in the free text (not given as filters).' }),
+    years: z.array(z.number().int()).meta({ description: 'Years written in the free text (not given as filters): reported, not boosted.' }),
+    types: z.array(ReportType).meta({ description: 'Kinds of report named in the free text ("ILACS", "focused visit"; not given as filters): reported, not boosted.' }),
   }).meta({ description: 'What the search read in the query text and used as soft boosts, so the UI can say so and offer to make them filters or ignore them.' }),
 }).meta({ id: 'SearchResponse' });
 export type SearchResponse = z.infer<typeof SearchResponse>;

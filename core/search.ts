@@ -110,6 +110,7 @@ export class SearchEngine {
     const understood: Understood = {
       councils: filters.council.length > 0 ? [] : read.councils,
       years: filters.from !== null || filters.to !== null ? [] : read.years,
+      types: filters.type.length > 0 ? [] : read.types,
     };
     const { councilBoost, yearBoost } = this.tuning;
     const named = read.councils;
@@ -150,7 +151,7 @@ export class SearchEngine {
     const allowDoc = docPredicate(filters);
     const allowed = index.docs.map((d) => allowDoc(d.meta));
     const want = Math.max(CANDIDATES, offset + limit + 100);
-    const { understood, docBoost, named } = req.understand === false ? { understood: { councils: [], years: [] }, docBoost: null, named: [] } : this.understood(parsed, filters);
+    const { understood, docBoost, named } = req.understand === false ? { understood: { councils: [], years: [], types: [] }, docBoost: null, named: [] } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
     const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named);

@@ -1,8 +1,9 @@
 /**
  * What a query's free text says about where to look: a council named in it ("Doncaster's new
- * recording system"), a year ("2019"). The search uses them as soft boosts, never as silent
- * filters, and says so in the response (`understood`), so the UI can offer to make them filters
- * or to ignore them.
+ * recording system"), a year ("2019"), a kind of report ("ILACS", "focused visit", "single
+ * inspection"). The search uses councils as soft boosts, never as silent filters; years and
+ * report types are read but not boosted (docs/relevance.md). All are said in the response
+ * (`understood`), so the UI can offer to make them filters or to ignore them.
  *
  * A council is read when its name's words appear in the query in order. When the query has capital
  * letters, the name must be capitalised as names are ("Reading", not "reading books"); an
@@ -10,13 +11,31 @@
  */
 import type { ParsedQuery } from './query.ts';
 import { tokensOf } from './text-match.ts';
+import type { ReportType } from './types.ts';
 
 export interface Understood {
   /** Councils named in the text, as the index spells them. */
   councils: string[];
   /** Years (1990-2100) written in the text. */
   years: number[];
+  /** Kinds of report named in the text. */
+  types: ReportType[];
 }
+
+/** How the reports' kinds are written in a query (lower case words in order). */
+const TYPE_NAMES: ReadonlyArray<{ words: string[]; type: ReportType }> = [
+  { words: ['annual', 'performance', 'assessment'], type: 'apa' },
+  { words: ['joint', 'area', 'review'], type: 'jar' },
+  { words: ['single', 'inspection', 'framework'], type: 'sif' },
+  { words: ['single', 'inspection'], type: 'sif' },
+  { words: ['focused', 'visit'], type: 'focused-visit' },
+  { words: ['focused', 'visits'], type: 'focused-visit' },
+  { words: ['ilacs'], type: 'ilacs' },
+  { words: ['sif'], type: 'sif' },
+  { words: ['slac'], type: 'slac' },
+  { words: ['jar'], type: 'jar' },
+  { words: ['apa'], type: 'apa' },
+];
 
 interface Name {
   council: string;
@@ -49,5 +68,13 @@ export function understand(parsed: ParsedQuery, names: Name[]): Understood {
     }
   }
   const years = [...new Set(toks.filter((t) => /^(19|20|21)\d\d$/.test(t.lower)).map((t) => Number(t.lower)))].filter((y) => y >= 1990 && y <= 2100);
-  return { councils, years };
+  const types: ReportType[] = [];
+  for (const name of TYPE_NAMES) {
+    for (let i = 0; i + name.words.length <= toks.length; i++) {
+      if (used[i] || !name.words.every((w, j) => toks[i + j]!.lower === w && !used[i + j])) continue;
+      if (!types.includes(name.type)) types.push(name.type);
+      for (let j = 0; j < name.words.length; j++) used[i + j] = true;
+    }
+  }
+  return { councils, years, types };
 }

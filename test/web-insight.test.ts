@@ -251,6 +251,16 @@ describe.skipIf(chromium.skip)('insight pages against the real server on corpus/
     const page = await context.newPage();
     await page.goto(`${server.url}/mentions?q=${encodeURIComponent('care leavers')}`);
     await page.locator('[data-testid="mentions-total"]').waitFor();
+    // One theme: its bar chart's numbers as a table too (opened by keyboard).
+    const one = (await (await fetch(`${server.url}/api/mentions?q=${encodeURIComponent('care leavers')}&limit=1`)).json()) as { byYear: Array<{ year: number; count: number; occurrences: number; per10kWords: number }> };
+    const yearTable = page.locator('mentions-page [data-testid="year-table"]');
+    await yearTable.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const yearRows = yearTable.locator('tbody tr');
+    expect(await yearRows.count()).toBe(one.byYear.length);
+    const first = one.byYear[0]!;
+    expect((await yearRows.first().locator('th, td').allTextContents()).map((t) => t.trim()).slice(0, 3)).toEqual([String(first.year), String(first.count), String(first.occurrences)]);
+    expect(await seriousViolations(page)).toEqual([]);
     // Add a theme by keyboard.
     const add = page.locator('mentions-page input[name="theme"]');
     await add.fill('"staying put"');

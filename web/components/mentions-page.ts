@@ -130,6 +130,8 @@ export class MentionsPage extends LitElement {
       .where { font-size: 0.9rem; color: var(--muted); overflow-wrap: anywhere; }
       .where a { font-weight: 600; }
       .snippet { margin: 0.2rem 0 0; overflow-wrap: anywhere; }
+      details.numbers { margin: 0.25rem 0 0.5rem; }
+      details.numbers summary { cursor: pointer; }
       .filtered { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: baseline; }
       @media (max-width: 760px) {
         h1 { font-size: 1.25rem; }
@@ -327,7 +329,19 @@ export class MentionsPage extends LitElement {
               ${singleYear != null
                 ? html`<p class="filtered">Showing ${singleYear} only.
                     <button type="button" class="link" @click=${() => this.go({ ...this.state, from: null, to: null })}>Show all years</button></p>`
-                : html`<p class="muted">Select a year to list only its mentions.</p>`}`}
+                : html`<p class="muted">Select a year to list only its mentions.</p>`}
+              <details class="numbers" data-testid="year-table">
+                <summary>The chart's numbers as a table</summary>
+                <div class="scroll" tabindex="0" role="region" aria-labelledby="year-numbers">
+                  <table>
+                    <caption id="year-numbers">Mentions of ${themeName(this.state.q)} by year</caption>
+                    <thead><tr><th scope="col">Year</th><th scope="col" class="num">Paragraphs</th><th scope="col" class="num">Mentions</th>
+                      <th scope="col" class="num">Reports mentioning</th><th scope="col" class="num">Per 10 000 words</th></tr></thead>
+                    <tbody>${d.byYear.map((y) => html`<tr><th scope="row">${y.year}</th><td class="num">${y.count}</td><td class="num">${y.occurrences}</td>
+                      <td class="num">${y.reports} of ${y.reportsTotal}</td><td class="num">${y.per10kWords.toLocaleString('en-GB', { maximumFractionDigits: 2 })}</td></tr>`)}</tbody>
+                  </table>
+                </div>
+              </details>`}
         <p><a href=${themesCsvUrl(this.themeList, this.state)} download data-testid="chart-csv">Download the chart's numbers (CSV)</a></p>
       </section>
       ${this.councilTable(all)}

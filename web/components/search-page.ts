@@ -9,6 +9,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { SearchMode, SearchResponse } from '../../core/api-types.ts';
 import { ApiError, PAGE_SIZE, search } from '../api.ts';
+import { typeLabel } from '../citation.ts';
 import { navigateEvent } from '../navigate.ts';
 import { emptyState, hasFilters, stateToSearch, type SearchState } from '../url-state.ts';
 import { sharedStyles } from '../styles/shared.ts';
@@ -226,20 +227,28 @@ export class SearchPage extends LitElement {
     `;
   }
 
-  /** What the search read in the free text and ranked first, with one click to make it a filter or to ignore it. */
+  /**
+   * What the search read in the free text, with one click to make each a filter or to ignore
+   * them: councils it ranks first (a soft boost), years and kinds of report it only reports.
+   */
   private understood(r: SearchResponse): TemplateResult | typeof nothing {
     const s = this.state;
-    const { councils, years } = r.understood;
+    const { councils, years, types } = r.understood;
     if (!s.understand) {
-      return html`<p class="understood" data-testid="understood">Councils and years in your words are not ranked first.
-        <button type="button" class="link" @click=${() => this.go({ ...s, understand: true, page: 1 })}>Rank them first again</button></p>`;
+      return html`<p class="understood" data-testid="understood">Councils, years and kinds of report in your words are read as words only.
+        <button type="button" class="link" @click=${() => this.go({ ...s, understand: true, page: 1 })}>Use them again</button></p>`;
     }
-    if (councils.length === 0 && years.length === 0) return nothing;
-    const named = [...councils, ...years.map(String)];
-    const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
-    return html`<p class="understood" data-testid="understood">Showing ${list} first, as your words name ${named.length === 1 ? 'it' : 'them'}.
+    if (councils.length === 0 && years.length === 0 && types.length === 0) return nothing;
+    const list = (xs: string[]): string => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+    const read = [...years.map(String), ...types.map((t) => typeLabel(t))];
+    const yearsText = years.length === 1 ? String(years[0]) : `${Math.min(...years)}-${Math.max(...years)}`;
+    return html`<p class="understood" data-testid="understood">${councils.length > 0
+        ? html`Showing ${list(councils)} first, as your words name ${councils.length === 1 ? 'it' : 'them'}.`
+        : nothing}
+      ${read.length > 0 ? html`Your words ${councils.length > 0 ? 'also ' : ''}name ${list(read)}.` : nothing}
       ${councils.length > 0 ? html`<button type="button" class="link" @click=${() => this.go({ ...s, council: [...s.council, ...councils], page: 1 })}>Only ${councils.join(', ')}</button>` : nothing}
-      ${years.length > 0 ? html`<button type="button" class="link" @click=${() => this.go({ ...s, from: Math.min(...years), to: Math.max(...years), page: 1 })}>Only ${years.length === 1 ? years[0] : `${Math.min(...years)}-${Math.max(...years)}`}</button>` : nothing}
+      ${years.length > 0 ? html`<button type="button" class="link" @click=${() => this.go({ ...s, from: Math.min(...years), to: Math.max(...years), page: 1 })}>Only ${yearsText}</button>` : nothing}
+      ${types.map((t) => html`<button type="button" class="link" @click=${() => this.go({ ...s, type: [...s.type, t], page: 1 })}>Only ${typeLabel(t)}</button>`)}
       <button type="button" class="link" @click=${() => this.go({ ...s, understand: false, page: 1 })}>Ignore</button></p>`;
   }
 

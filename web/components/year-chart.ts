@@ -88,17 +88,19 @@ export class YearChart extends LitElement {
         const h = (v / max) * ih;
         const x = PAD.left + i * step + (step - bw) / 2;
         const y = PAD.top + ih - h;
+        // The name starts with what the bar shows (its year, then its value), so the visible text is part of it.
         const label = c
-          ? `${year}: ${c.count} paragraphs, ${c.occurrences} mentions in ${c.reports} of ${c.reportsTotal} reports; ${fmt(c.per10kWords, 'per10k')} per 10 000 words`
+          ? `${year}: ${this.metric === 'count'
+            ? `${c.count} paragraphs, ${c.occurrences} mentions in ${c.reports} of ${c.reportsTotal} reports; ${fmt(c.per10kWords, 'per10k')} per 10 000 words`
+            : `${fmt(c.per10kWords, 'per10k')} per 10 000 words; ${c.count} paragraphs, ${c.occurrences} mentions in ${c.reports} of ${c.reportsTotal} reports`}`
           : `${year}: no mentions`;
         return svg`<g class="col" role="button" tabindex="0" data-year=${year}
             aria-pressed=${this.selected === year ? 'true' : 'false'} aria-label=${label}
             @click=${() => this.select(year)} @keydown=${(e: KeyboardEvent) => this.onKey(e, year)}>
-          <title>${label}</title>
           <rect class="hit" x=${PAD.left + i * step} y=${PAD.top} width=${step} height=${ih}></rect>
           <rect class="bar ${this.selected === year ? 'selected' : ''}" x=${x} y=${y} width=${bw} height=${Math.max(0, h)}></rect>
-          ${v > 0 && showValues ? svg`<text class="val" x=${x + bw / 2} y=${y - 4} text-anchor="middle">${fmt(v, this.metric)}</text>` : nothing}
           ${i % labelEvery === 0 ? svg`<text x=${PAD.left + i * step + step / 2} y=${H - PAD.bottom + 16} text-anchor="middle">${year}</text>` : nothing}
+          ${v > 0 && showValues ? svg`<text class="val" x=${x + bw / 2} y=${y - 4} text-anchor="middle">${fmt(v, this.metric)}</text>` : nothing}
         </g>`;
       })}
     </svg>`;
