@@ -3,10 +3,10 @@
  * to one paragraph, best first, one per report. The paragraph's own embedding is the query (no
  * model call), so this works whatever embedder is loaded; its distinctive terms
  * (core/more-like-this.ts) add word evidence, so that a paragraph whose last clause wanders off
- * its subject still finds passages on that subject (docs/relevance.md). Near-identical copies of the paragraph
- * (the same boilerplate in many reports: its core/duplicates.ts group, or a passage at least
- * NEAR_COPY_COSINE close) are left out and counted;
- * near-identical results among themselves are shown once, with the reports they also appear in.
+ * its subject still finds passages on that subject (docs/relevance.md). Near-identical copies of
+ * the paragraph (the same boilerplate in many reports: its core/duplicates.ts group, or a passage
+ * at least NEAR_COPY_COSINE close) are left out and counted; near-identical results among
+ * themselves are shown once, with the reports they also appear in.
  * The usual filters apply to the other reports (type, years, judgement such as
  * "care leavers:good|outstanding", councils); the paragraph's own council, with its predecessors
  * and successors, never appears.
@@ -36,7 +36,9 @@ const OVERFETCH = 40;
 const WORD_CANDIDATES = 20;
 /**
  * Weight of the word evidence: a result's score is its cosine plus this times its share of the
- * paragraph's own "more like this" score (0-1). Cosines of the top 10 span about 0.05-0.1.
+ * paragraph's own "more like this" score (0-1). Cosines of a top 10 span about 0.05-0.1; 0.4 is
+ * what moved a two-subject paragraph's list back to its subject on the 20 judged paragraphs
+ * (docs/relevance.md: what was tried).
  */
 const WORD_WEIGHT = 0.4;
 
