@@ -30,8 +30,14 @@ export interface PartRef {
 }
 
 export interface FileRecord {
-  /** SHA-256 of the file's bytes. */
+  /** SHA-256 of the file's bytes (then "+" and 16 hex digits of its catalog entry's, when it has one). */
   hash: string;
+  /**
+   * Size and modification time of the file when it was hashed (absent for a file modified just
+   * before, and in indexes of earlier builds): while both are unchanged the file is not read again.
+   */
+  size?: number;
+  mtimeMs?: number;
   docId: string | null;
   /** Why it was skipped, when it was. */
   skipped?: string;
