@@ -763,7 +763,7 @@ function markdown(r: Results): string {
     const x = r.replication as { seconds?: Record<string, number>; wallMs?: number; peakRssKB?: number | null; reused?: boolean };
     L.push(`| replication x${copies} (instead of a build: no embedding) | ${x.reused ? 'reused the replica of an earlier run (same source build)' : `${sec(x.wallMs ?? 0)} wall: keyword ${x.seconds?.keyword} s, encode ${x.seconds?.encode} s, write ${x.seconds?.write} s; peak RSS ${mb(x.peakRssKB)}`} | | |`);
   }
-  if (r.noop) L.push(`| no-op re-index | ${sec(r.noop.wallMs)} wall for \`node indexer/cli.ts\` from spawn to exit (indexer's own ${r.noop.summary.seconds} s: hash ${r.corpus.files} files, verify every part's SHA-256); peak RSS ${mb(r.noop.peakRssKB)} | | |`);
+  if (r.noop) L.push(`| no-op re-index | ${sec(r.noop.wallMs)} wall for \`node indexer/cli.ts\` from spawn to exit (indexer's own ${r.noop.summary.seconds} s: look at ${r.corpus.files} files, hashing those whose size or time is not the recorded one, verify every part's SHA-256); peak RSS ${mb(r.noop.peakRssKB)} | | |`);
   for (const a of r.added) {
     const s = a.summary;
     for (const f of a.failures ?? []) L.push(`| ${a.what}, default Node heap | **FAILED**: ${f.error}; peak RSS ${mb(f.peakRssKB)} | | **NO** |`);
