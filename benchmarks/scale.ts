@@ -8,7 +8,9 @@
  *   of `node indexer/cli.ts` as a child process, its peak RSS); at 10x the replication instead
  *   of a build (benchmarks/replicate.ts, vectors reused, keyword part rebuilt).
  * - start-up from process spawn to the first answer: `npm start` with the index up to date, and
- *   `node --import tsx server/main.ts` alone, once per server process below.
+ *   the compiled server alone (`node dist/server/main.js`, scripts/server-build.mjs; compiled
+ *   beforehand when not current, untimed, as npm start would), once per server process below.
+ *   `--start-only` takes the start-up figures alone, `--start-runs N` times each.
  * - latency over real HTTP against a server process the benchmark spawns, one fresh process per
  *   endpoint (keyword search, hybrid search, every mention): four lists of distinct queries
  *   each (short sequential, natural-language sequential, short at N concurrent clients,
@@ -38,6 +40,7 @@ import { progressBar } from '../indexer/progress.ts';
 import { walkCorpus } from '../indexer/walk.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { webBuildIsCurrent } from '../scripts/web-build.ts';
+import { buildServer, serverBuildIsCurrent, serverBundle } from '../scripts/server-build.mjs';
 import { machineLine, percentile } from './machine.ts';
 import { ReferenceBm25 } from './reference-bm25.ts';
 import { replicaCorpus } from './replicate.ts';
@@ -88,6 +91,9 @@ const USAGE = `usage: npm run bench -- [options]          (the scale corpus)
   --full-build        also time a full build of the corpus from nothing (6+ minutes at 1x)
   --no-reindex        skip the no-op and one-file-added re-index figures
   --no-start          skip the \`npm start\` start-up figure
+  --start-only        only the start-up figures (npm start, and the server alone once per
+                      endpoint: spawn to first answer, RSS then); no re-index, no latency lists
+  --start-runs N      with --start-only: start each N times (default 3; median and every run)
   --no-reference      skip the in-process reference BM25 and in-process keyword timing
   --fresh-replica     at --copies > 1, replicate again even when an up-to-date replica exists
                       (so the replication is timed in this run)
@@ -108,6 +114,8 @@ interface Options {
   fullBuild: boolean;
   reindex: boolean;
   start: boolean;
+  startOnly: boolean;
+  startRuns: number;
   reference: boolean;
   freshReplica: boolean;
   maxSetSeconds: number;
@@ -127,6 +135,8 @@ function options(): Options | null {
       'full-build': { type: 'boolean', default: false },
       'no-reindex': { type: 'boolean', default: false },
       'no-start': { type: 'boolean', default: false },
+      'start-only': { type: 'boolean', default: false },
+      'start-runs': { type: 'string', default: '3' },
       'no-reference': { type: 'boolean', default: false },
       'fresh-replica': { type: 'boolean', default: false },
       'max-set-seconds': { type: 'string', default: '0' },
@@ -153,6 +163,8 @@ function options(): Options | null {
     fullBuild: values['full-build'],
     reindex: !values['no-reindex'],
     start: !values['no-start'],
+    startOnly: values['start-only'],
+    startRuns: values['start-only'] ? Math.max(1, Number(values['start-runs'])) : 1,
     reference: !values['no-reference'],
     freshReplica: values['fresh-replica'],
     maxSetSeconds: Number(values['max-set-seconds']),
@@ -306,14 +318,14 @@ interface Server {
 /**
  * Spawn a server and wait for its "listening on" line (PORT=0: the system picks the port). Its
  * stdout (one line per request) is drained and dropped. `npm` runs `npm start` in its own process
- * group (stopped as a group); otherwise `node --import tsx server/main.ts`.
+ * group (stopped as a group); otherwise the compiled server alone, `node dist/server/main.js`.
  */
 function spawnServer(kind: 'server' | 'npm', indexDir: string, corpusDir: string): Promise<Server> {
   const env = { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: corpusDir, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT: '0' };
   const t0 = performance.now();
   const child = kind === 'npm'
     ? spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    : spawn(process.execPath, [...TSX, 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(process.execPath, [serverBundle(ROOT, 'main')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let head = '';
   let errors = '';
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
@@ -466,7 +478,7 @@ interface Session {
 }
 
 async function serverSession(endpoint: Endpoint, indexDir: string, corpusDir: string, sets: QuerySets, o: Options): Promise<Session> {
-  say(`${endpoint}: spawning node --import tsx server/main.ts (a fresh process: it has seen no query)`);
+  say(`${endpoint}: spawning node dist/server/main.js (a fresh process: it has seen no query)`);
   const server = await spawnServer('server', indexDir, corpusDir);
   const pid = server.child.pid!;
   try {
@@ -534,6 +546,82 @@ async function ensureWebBuilt(): Promise<void> {
     c.once('close', ok);
   });
   if (r !== 0) throw new Error('vite build failed');
+}
+
+/** The compiled server (dist/server) is built when not current, untimed, as npm start would build it. */
+async function ensureServerBuilt(): Promise<void> {
+  if (await serverBuildIsCurrent(ROOT)) return;
+  say('compiling the server first (esbuild, dist/server; not timed) so that npm start does not');
+  await buildServer(ROOT);
+}
+
+// ---------------------------------------------------------------- start-up only
+
+interface StartRun {
+  firstAnswerMs: number;
+  listeningMs: number;
+  /** The server's own "ready in N ms" (index load, model load, warm-up query). */
+  readyMs: number | null;
+  status: ProcStatus | null;
+}
+
+/** --start-only: npm start and the compiled server alone, each started o.startRuns times; spawn to first answer. */
+async function startOnlyRun(o: Options, indexDir: string, corpusDir: string, run: { t0: number; uptimeStart: string; replication: Results['replication'] }): Promise<void> {
+  const sampler = sampleLoad();
+  const up = await runIndexer('index up to date?', corpusDir, indexDir);
+  if (!up.summary.noop) say('index updated (not timed)');
+  await ensureWebBuilt();
+  await ensureServerBuilt();
+  const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { buildId: string; format: number; counts: { documents: number; chunks: number } };
+  const once = async (kind: 'npm' | 'server', endpoint: Endpoint, probe: string): Promise<StartRun> => {
+    const server = await spawnServer(kind, indexDir, corpusDir);
+    try {
+      const a = await request(server.url, pathFor(endpoint, probe));
+      if (a.status !== 200) throw new Error(`first query answered ${a.status}: ${JSON.stringify(a.body).slice(0, 300)}`);
+      const firstAnswerMs = performance.now() - server.t0;
+      const status = kind === 'server' ? procStatus(server.child.pid!) : null;
+      const ready = /ready in (\d+) ms/.exec(server.head);
+      if (kind === 'npm' && !/index: up to date/.test(server.head)) throw new Error(`npm start: the index was not up to date: ${server.head.slice(0, 300)}`);
+      say(`${kind === 'npm' ? 'npm start' : `server (${endpoint})`}: listening after ${sec(server.listeningMs)}, first answer after ${sec(firstAnswerMs)}${status ? `, VmRSS ${mb(status.rssKB)}, VmHWM ${mb(status.hwmKB)}` : ''}`);
+      return { firstAnswerMs, listeningMs: server.listeningMs, readyMs: ready ? Number(ready[1]) : null, status };
+    } finally {
+      await server.stop();
+    }
+  };
+  const rows: Array<{ what: string; runs: StartRun[] }> = [];
+  if (o.start) {
+    const runs: StartRun[] = [];
+    for (let i = 0; i < o.startRuns; i++) runs.push(await once('npm', 'hybrid', `${NPM_START_PROBE} ${i + 1}`));
+    rows.push({ what: '`npm start`, index up to date, spawn -> first answer (hybrid)', runs });
+  }
+  for (const e of o.endpoints) {
+    const runs: StartRun[] = [];
+    for (let i = 0; i < o.startRuns; i++) runs.push(await once('server', e, `${PROBES[e]} ${i + 1}`));
+    rows.push({ what: `\`node dist/server/main.js\` (compiled), spawn -> first ${e} answer`, runs });
+  }
+  clearInterval(sampler);
+  const target = TARGETS[o.copies === 10 ? 10 : 1];
+  const load = loadSummary();
+  const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
+  const L: string[] = [];
+  L.push(`### Start-up, ${o.copies === 1 ? 'scale corpus' : `${o.copies} times the scale corpus`}: ${manifest.counts.documents} documents, ${manifest.counts.chunks} chunks (\`npm run ${o.copies === 10 ? 'bench:scale10' : 'bench'} -- --start-only\`)`, '');
+  L.push(`- Run: ${new Date().toISOString()}, ${machineLine()}; ${((performance.now() - run.t0) / 60000).toFixed(1)} min.`);
+  L.push(`- Machine load (shared: other engineers' jobs run on the same 2 cores): \`uptime\` at start "${run.uptimeStart}", at end "${uptimeLine()}"; 1-min load average sampled every 5 s: min ${load.min.toFixed(2)}, mean ${load.mean.toFixed(2)}, max ${load.max.toFixed(2)}. Times taken under this load are upper bounds.`);
+  L.push(`- Index: \`${indexDir.startsWith(ROOT) ? indexDir.slice(ROOT.length + 1) : indexDir}\`, format ${manifest.format}, build ${manifest.buildId}; corpus \`${corpusDir.startsWith(ROOT) ? corpusDir.slice(ROOT.length + 1) : corpusDir.replace(resolve(ROOT, '..'), '..')}\`. Each start is a fresh process, timed from spawn to the first answer of a query it has not seen; ${o.startRuns} starts each.`);
+  L.push('', '| start | median s | every run s (listening / first answer) | server "ready in" ms | RSS at first answer (VmRSS / VmHWM) | target | met |', '|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const m = median(r.runs.map((x) => x.firstAnswerMs)) / 1000;
+    const rss = r.runs.filter((x) => x.status).map((x) => `${mb(x.status!.rssKB)} / ${mb(x.status!.hwmKB)}`).join(', ') || 'n/a';
+    L.push(`| ${r.what} | ${m.toFixed(2)} | ${r.runs.map((x) => `${(x.listeningMs / 1000).toFixed(2)} / ${(x.firstAnswerMs / 1000).toFixed(2)}`).join('; ')} | ${r.runs.map((x) => x.readyMs ?? 'n/a').join(', ')} | ${rss} | <= ${target.startS} s | ${m <= target.startS ? 'yes' : '**NO**'} |`);
+  }
+  const md = `${L.join('\n')}\n`;
+  process.stdout.write(md);
+  const out = o.out.replace(/-results\.json$/, '-start-results.json');
+  await mkdir(resolve(out, '..'), { recursive: true });
+  await writeFile(out, `${JSON.stringify({ date: new Date().toISOString(), machine: machineLine(), load, index: indexDir, manifest, rows, replication: run.replication, targets: target }, null, 1)}\n`);
+  say(`results in ${out}`);
+  if (o.docs) await writeDocs(md, o.copies, '-start');
+  agent.destroy();
 }
 
 // ---------------------------------------------------------------- re-index
@@ -675,7 +763,7 @@ function markdown(r: Results): string {
     const x = r.replication as { seconds?: Record<string, number>; wallMs?: number; peakRssKB?: number | null; reused?: boolean };
     L.push(`| replication x${copies} (instead of a build: no embedding) | ${x.reused ? 'reused the replica of an earlier run (same source build)' : `${sec(x.wallMs ?? 0)} wall: keyword ${x.seconds?.keyword} s, encode ${x.seconds?.encode} s, write ${x.seconds?.write} s; peak RSS ${mb(x.peakRssKB)}`} | | |`);
   }
-  if (r.noop) L.push(`| no-op re-index | ${sec(r.noop.wallMs)} wall for \`node indexer/cli.ts\` from spawn to exit (indexer's own ${r.noop.summary.seconds} s: hash ${r.corpus.files} files, verify every part's SHA-256); peak RSS ${mb(r.noop.peakRssKB)} | | |`);
+  if (r.noop) L.push(`| no-op re-index | ${sec(r.noop.wallMs)} wall for \`node indexer/cli.ts\` from spawn to exit (indexer's own ${r.noop.summary.seconds} s: look at ${r.corpus.files} files, hashing those whose size or time is not the recorded one, verify every part's SHA-256); peak RSS ${mb(r.noop.peakRssKB)} | | |`);
   for (const a of r.added) {
     const s = a.summary;
     for (const f of a.failures ?? []) L.push(`| ${a.what}, default Node heap | **FAILED**: ${f.error}; peak RSS ${mb(f.peakRssKB)} | | **NO** |`);
@@ -683,7 +771,7 @@ function markdown(r: Results): string {
   }
   if (r.npmStart) L.push(`| start: \`npm start\`, index up to date, spawn -> first answer (hybrid) | ${sec(r.npmStart.firstAnswerMs)} (listening at ${sec(r.npmStart.listeningMs)}; includes npm, tsx, the no-op index check) | <= ${target.startS} s | ${ok(r.npmStart.firstAnswerMs / 1000 <= target.startS)} |`);
   for (const s of r.sessions) {
-    L.push(`| start: \`node --import tsx server/main.ts\`, spawn -> first ${s.endpoint} answer | ${sec(s.firstAnswerMs)} (listening at ${sec(s.listeningMs)}) | <= ${target.startS} s | ${ok(s.firstAnswerMs / 1000 <= target.startS)} |`);
+    L.push(`| start: \`node dist/server/main.js\` (compiled), spawn -> first ${s.endpoint} answer | ${sec(s.firstAnswerMs)} (listening at ${sec(s.listeningMs)}) | <= ${target.startS} s | ${ok(s.firstAnswerMs / 1000 <= target.startS)} |`);
   }
   for (const s of r.sessions) {
     const st = s.rssAfter.status;
@@ -723,9 +811,9 @@ function markdown(r: Results): string {
   return `${L.join('\n')}\n`;
 }
 
-async function writeDocs(section: string, copies: number): Promise<void> {
+async function writeDocs(section: string, copies: number, suffix = ''): Promise<void> {
   const file = join(ROOT, 'docs', 'benchmarks.md');
-  const tag = copies === 1 ? 'scale' : `scale${copies}`;
+  const tag = `${copies === 1 ? 'scale' : `scale${copies}`}${suffix}`;
   const begin = `<!-- bench:${tag}:begin (written by npm run ${copies === 1 ? 'bench' : copies === 10 ? 'bench:scale10' : 'bench -- --copies N'} -- --docs) -->`;
   const end = `<!-- bench:${tag}:end -->`;
   let doc = await readFile(file, 'utf8');
@@ -780,6 +868,12 @@ async function main(): Promise<void> {
     replication = { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>), wallMs: r.ms, peakRssKB: r.peakRssKB };
   }
 
+  if (o.startOnly) {
+    clearInterval(sampler);
+    await startOnlyRun(o, indexDir, corpusDir, { t0, uptimeStart, replication });
+    return;
+  }
+
   // 3. Re-index figures.
   let noop: IndexRun | null = null;
   const added: Results['added'] = [];
@@ -804,6 +898,7 @@ async function main(): Promise<void> {
   const manifest = JSON.parse(await readFile(join(indexDir, 'manifest.json'), 'utf8')) as { buildId: string; counts: { documents: number; chunks: number } };
 
   // 5. Start-up via npm start, then one fresh server per endpoint.
+  await ensureServerBuilt();
   let npmStartResult: Results['npmStart'] = null;
   if (o.start) {
     await ensureWebBuilt();

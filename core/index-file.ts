@@ -4,16 +4,23 @@
  * and writing files is the caller's job (indexer/write.ts, server/load-index.ts).
  */
 import { createHash } from 'node:crypto';
+import { decodeDocsPart, encodeDocsPart } from './docs-part.ts';
 import { AppError } from './errors.ts';
 import type { Chunk, DocMeta, EmbedderInfo, Paragraph, ProcessedDoc, SkippedFile } from './types.ts';
 
-/** Bump when the saved layout or the meaning of its fields changes; load refuses other versions. */
-export const INDEX_FORMAT_VERSION = 2;
 /**
- * Earlier versions whose documents and vectors parts the indexer can still reuse (it always
- * rebuilds the keyword part): 1 had the same documents and vectors, and a MiniSearch keyword part.
+ * Bump when the saved layout or the meaning of its fields changes; load refuses other versions.
+ * 3: the documents part is binary (core/docs-part.ts) instead of one JSON array.
  */
-export const REUSABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+export const INDEX_FORMAT_VERSION = 3;
+/**
+ * Versions whose documents and vectors parts the indexer can still reuse (it always rebuilds the
+ * keyword part), so an older index is migrated without reading or embedding a file again: 1 and 2
+ * had the same documents as JSON (1 a MiniSearch keyword part).
+ */
+export const REUSABLE_FORMAT_VERSIONS: readonly number[] = [1, 2, 3];
+/** Versions whose documents part is one JSON array of StoredDoc. */
+const JSON_DOCS_VERSIONS: readonly number[] = [1, 2];
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface PartRef {
@@ -23,8 +30,14 @@ export interface PartRef {
 }
 
 export interface FileRecord {
-  /** SHA-256 of the file's bytes. */
+  /** SHA-256 of the file's bytes (then "+" and 16 hex digits of its catalog entry's, when it has one). */
   hash: string;
+  /**
+   * Size and modification time of the file when it was hashed (absent for a file modified just
+   * before, and in indexes of earlier builds): while both are unchanged the file is not read again.
+   */
+  size?: number;
+  mtimeMs?: number;
   docId: string | null;
   /** Why it was skipped, when it was. */
   skipped?: string;
@@ -46,7 +59,10 @@ export interface IndexManifest {
   parts: { docs: PartRef; vectors: PartRef; keyword: PartRef };
 }
 
-/** Paragraph and chunk texts are slices of the document text, so only offsets are stored. */
+/**
+ * A document as JSON (the documents part of format versions 1 and 2, and the build checkpoint):
+ * paragraph and chunk texts are slices of the document text, so only offsets are stored.
+ */
 export interface StoredDoc {
   meta: DocMeta;
   text: string;
@@ -75,12 +91,11 @@ export function encodeIndex(
   data: IndexData,
   info: { buildId: string; builtAt: string; pipeline: number; keywordFormat: number; embedder: EmbedderInfo; files: Record<string, FileRecord>; skipped: SkippedFile[] },
 ): EncodedIndex {
-  const stored: StoredDoc[] = data.docs.map(storeDoc);
-  const docsBytes = new TextEncoder().encode(JSON.stringify(stored));
+  const docsBytes = encodeDocsPart(data.docs);
   const vectorBytes = new Uint8Array(data.vectors.buffer, data.vectors.byteOffset, data.vectors.byteLength);
   const keywordBytes = data.keyword;
   const part = (name: string, ext: string, bytes: Uint8Array) => ({ file: `${name}-${info.buildId}.${ext}`, bytes });
-  const parts = { docs: part('docs', 'json', docsBytes), vectors: part('vectors', 'f32', vectorBytes), keyword: part('keyword', 'bin', keywordBytes) };
+  const parts = { docs: part('docs', 'bin', docsBytes), vectors: part('vectors', 'f32', vectorBytes), keyword: part('keyword', 'bin', keywordBytes) };
   const ref = (p: { file: string; bytes: Uint8Array }): PartRef => ({ file: p.file, sha256: sha256(p.bytes), bytes: p.bytes.byteLength });
   const chunks = data.docs.reduce((n, d) => n + d.chunks.length, 0);
   const manifest: IndexManifest = {
@@ -134,16 +149,27 @@ export async function decodeIndex(manifest: IndexManifest, read: PartReader, opt
   const docsBytes = await readVerified(manifest.parts.docs, read);
   const vectorBytes = await readVerified(manifest.parts.vectors, read);
   const keyword = options.keyword === false ? new Uint8Array(0) : await readVerified(manifest.parts.keyword, read);
-  let stored: StoredDoc[];
-  try {
-    stored = JSON.parse(new TextDecoder().decode(docsBytes)) as StoredDoc[];
-  } catch (cause) {
-    throw new AppError('index_corrupt', `Index: ${manifest.parts.docs.file} cannot be parsed; rebuild the index`, { cause });
+  let docs: ProcessedDoc[];
+  if (JSON_DOCS_VERSIONS.includes(manifest.format)) {
+    let stored: StoredDoc[];
+    try {
+      stored = JSON.parse(new TextDecoder().decode(docsBytes)) as StoredDoc[];
+    } catch (cause) {
+      throw new AppError('index_corrupt', `Index: ${manifest.parts.docs.file} cannot be parsed; rebuild the index`, { cause });
+    }
+    docs = stored.map(restoreDoc);
+  } else {
+    docs = decodeDocsPart(docsBytes, `part ${manifest.parts.docs.file}`);
   }
-  const docs = stored.map(restoreDoc);
-  // Copy into an aligned buffer: a Buffer from fs may start at an odd offset.
-  const vectors = new Float32Array(vectorBytes.byteLength / 4);
-  new Uint8Array(vectors.buffer).set(vectorBytes);
+  if (vectorBytes.byteLength % 4 !== 0) throw new AppError('index_corrupt', `Index: part ${manifest.parts.vectors.file} is not whole float32 values; rebuild the index`);
+  // A view when the bytes start at a multiple of 4 (a whole file read by fs does), else an aligned copy.
+  let vectors: Float32Array;
+  if (vectorBytes.byteOffset % 4 === 0) {
+    vectors = new Float32Array(vectorBytes.buffer, vectorBytes.byteOffset, vectorBytes.byteLength / 4);
+  } else {
+    vectors = new Float32Array(vectorBytes.byteLength / 4);
+    new Uint8Array(vectors.buffer).set(vectorBytes);
+  }
   return { docs, vectors, keyword };
 }
 

@@ -3,7 +3,7 @@
  * embedded; unchanged files keep their chunks and vectors; an unchanged corpus is a no-op that
  * never loads the model. The new index replaces the old one atomically (indexer/write.ts).
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
@@ -20,7 +20,7 @@ import { BuildCheckpoint, CHECKPOINT_FILE } from './checkpoint.ts';
 import { processFile } from './document.ts';
 import { progressBar, type ProgressOptions } from './progress.ts';
 import { walkCorpus } from './walk.ts';
-import { writeIndex, type IndexFs } from './write.ts';
+import { writeAtomic, writeIndex, type IndexFs } from './write.ts';
 
 /**
  * Version of the text pipeline (ingest, sections, chunking, metadata). Bump it when their output
@@ -42,6 +42,13 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** File-system calls of the index write (tests make them fail: disk full). */
   writeFs?: IndexFs;
+  /**
+   * Check the previous index's parts against their SHA-256 before trusting it (default true).
+   * npm start passes false: the server checks every part as it loads them a moment later, and
+   * start rebuilds when that fails, so an up-to-date index is read and hashed once, not twice.
+   * Without it each part must still exist with its recorded size.
+   */
+  verifyParts?: boolean;
 }
 
 export interface BuildSummary {
@@ -73,28 +80,29 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   // 1. Scan: hash every file and compare with the previous manifest.
   const walk = await walkCorpus(options.corpusDir);
   const catalog = await loadCatalog(options.corpusDir);
-  const previous = await readPreviousManifest(options.indexDir, log);
+  const previous = await readPreviousManifest(options.indexDir, log, options.verifyParts ?? true);
   const reusable = previous !== null && previous.embedder.id === embedderId && previous.pipeline === PIPELINE_VERSION && !options.force;
   const files: Record<string, FileRecord> = {};
-  const todo: Array<{ source: string; hash: string; entry: CatalogEntry | undefined }> = [];
+  const todo: Array<{ source: string; hash: string; entry: CatalogEntry | undefined; stamp: FileStamp }> = [];
   let added = 0;
   let changed = 0;
   for (const source of walk.files) {
-    const bytes = await readFile(join(options.corpusDir, source)).catch((err: NodeJS.ErrnoException) => err);
-    if (bytes instanceof Error) {
-      files[source] = { hash: '', docId: null, skipped: `file cannot be read (${bytes.code ?? bytes.message})` };
+    const path = join(options.corpusDir, source);
+    const before = previous?.files[source];
+    const content = await contentHash(path, reusable ? before : undefined);
+    if (content instanceof Error) {
+      files[source] = { hash: '', docId: null, skipped: `file cannot be read (${(content as NodeJS.ErrnoException).code ?? content.message})` };
       continue;
     }
     const entry = catalog[source];
-    const hash = sha256(bytes) + (entry ? `+${sha256(JSON.stringify(entry)).slice(0, 16)}` : '');
-    const before = previous?.files[source];
+    const hash = content.hash + (entry ? `+${sha256(JSON.stringify(entry)).slice(0, 16)}` : '');
     if (reusable && before && before.hash === hash) {
-      files[source] = before;
+      files[source] = stamped(before, content.stamp);
       continue;
     }
     if (before) changed++;
     else added++;
-    todo.push({ source, hash, entry });
+    todo.push({ source, hash, entry, stamp: content.stamp });
   }
   const present = new Set(walk.files);
   const removed = previous ? Object.keys(previous.files).filter((f) => !present.has(f)).length : 0;
@@ -103,6 +111,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   if (reusable && todo.length === 0 && removed === 0 && previous && previous.format === INDEX_FORMAT_VERSION && previous.keywordFormat === KEYWORD_FORMAT_VERSION) {
     log(`index: up to date (${previous.counts.documents} documents, ${previous.counts.chunks} chunks), nothing to do`);
+    // Sizes and times not recorded yet (an index of an earlier build, files just modified) are
+    // recorded now, so that the next run need not read those files: the manifest alone is
+    // replaced, with the same build and parts.
+    if (Object.entries(files).some(([f, r]) => r.mtimeMs !== previous.files[f]?.mtimeMs || r.size !== previous.files[f]?.size)) {
+      await writeAtomic(join(options.indexDir, MANIFEST_FILE), new TextEncoder().encode(JSON.stringify({ ...previous, files }, null, 1)));
+    }
     // A build killed after its index was in place leaves its checkpoint behind: nothing in it is needed.
     await rm(join(options.indexDir, CHECKPOINT_FILE), { force: true });
     return {
@@ -154,12 +168,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
           await checkpoint.addDoc(key, doc);
         }
         fresh.set(t.source, doc);
-        files[t.source] = { hash: t.hash, docId: doc.meta.id };
+        files[t.source] = { hash: t.hash, docId: doc.meta.id, ...t.stamp };
         pages += doc.meta.pages ?? 0;
         newChunks += doc.chunks.length;
       } catch (err) {
         const reason = err instanceof AppError ? err.message.replace(/^Ingest:\s*/, '') : `could not be read: ${(err as Error).message}`;
-        files[t.source] = { hash: t.hash, docId: null, skipped: reason };
+        files[t.source] = { hash: t.hash, docId: null, skipped: reason, ...t.stamp };
         log(`warning: skipped ${t.source}: ${reason}`);
       }
       bar.tick(1, `pages ${pages} chunks ${newChunks}`);
@@ -289,7 +303,7 @@ export function buildKeywordIndex(docs: ProcessedDoc[], onDoc?: () => void): Uin
   return KeywordIndex.build(docs.flatMap((d) => d.chunks), duplicateGroups(docs), (i) => lastChunk.has(i) && onDoc?.()).encode();
 }
 
-async function readPreviousManifest(indexDir: string, log: (line: string) => void): Promise<IndexManifest | null> {
+async function readPreviousManifest(indexDir: string, log: (line: string) => void, verify: boolean): Promise<IndexManifest | null> {
   let json: string;
   try {
     json = await readFile(join(indexDir, MANIFEST_FILE), 'utf8');
@@ -305,12 +319,51 @@ async function readPreviousManifest(indexDir: string, log: (line: string) => voi
   }
   // A manifest whose parts fail their checksums is trusted for nothing: rebuild from the corpus.
   try {
-    await verifyIndex(manifest, (f) => readFile(join(indexDir, f)));
+    if (verify) await verifyIndex(manifest, (f) => readFile(join(indexDir, f)));
+    else await checkPartSizes(manifest, indexDir);
   } catch (err) {
     log(`warning: previous index damaged, rebuilding it from the corpus: ${(err as Error).message}`);
     return null;
   }
   return manifest;
+}
+
+type FileStamp = Pick<FileRecord, 'size' | 'mtimeMs'>;
+
+/**
+ * A file's SHA-256 (hex) and the size and modification time to record with it. A file with the
+ * size and time recorded for it by the previous build is not read: its recorded hash stands (as
+ * git and make trust a file's stat). Size and time are recorded only for a file last modified
+ * more than STAMP_SETTLE_MS before it was looked at, so a change in the same tick of the file
+ * system's clock as that look is never taken for no change: such a file is hashed again next time.
+ */
+async function contentHash(path: string, before: FileRecord | undefined): Promise<{ hash: string; stamp: FileStamp } | Error> {
+  try {
+    const st = await stat(path);
+    const stamp: FileStamp = Date.now() - st.mtimeMs > STAMP_SETTLE_MS ? { size: st.size, mtimeMs: st.mtimeMs } : {};
+    if (before?.hash && before.size === st.size && before.mtimeMs === st.mtimeMs && stamp.mtimeMs !== undefined) {
+      return { hash: before.hash.slice(0, 64), stamp };
+    }
+    return { hash: sha256(await readFile(path)), stamp };
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+const STAMP_SETTLE_MS = 2000;
+
+/** A file record with this look's size and time (none, when the file was modified just before). */
+function stamped(r: FileRecord, stamp: FileStamp): FileRecord {
+  const { size: _s, mtimeMs: _m, ...rest } = r;
+  return { ...rest, ...stamp };
+}
+
+/** Every part is there with its recorded size (what verifyIndex checks, less the SHA-256). */
+async function checkPartSizes(manifest: IndexManifest, indexDir: string): Promise<void> {
+  for (const ref of [manifest.parts.docs, manifest.parts.vectors, manifest.parts.keyword]) {
+    const s = await stat(join(indexDir, ref.file)).catch(() => null);
+    if (s?.size !== ref.bytes) throw new AppError('index_corrupt', `Index: part ${ref.file} is ${s ? `${s.size} bytes, not ${ref.bytes}` : 'missing'}; rebuild the index`);
+  }
 }
 
 function concat(parts: Float32Array[]): Float32Array {

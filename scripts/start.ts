@@ -5,8 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { config } from '../core/config.ts';
+import { AppError } from '../core/errors.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { eventLine, writeLine, type LogLevel } from '../server/log.ts';
 import { startServer } from '../server/main.ts';
@@ -19,7 +21,7 @@ corpus folder (CORPUS_DIR) into INDEX_DIR, then serves the UI and the API on HOS
   --watch      also re-index when files in the corpus are added, changed or removed
   -h, --help   show this help`;
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** start's own lines go through the server's log format (LOG_FORMAT). */
 const log = (msg: string, level: LogLevel = 'info'): void => writeLine(eventLine(level, msg));
@@ -35,28 +37,43 @@ async function ensureWebBuilt(): Promise<void> {
   if (r.status !== 0) log('start: web UI build failed; serving the API only', 'error');
 }
 
-async function main(): Promise<void> {
+/**
+ * Run npm start. `compiledMs`: scripts/start.mjs compiled this file (dist/server) before
+ * running it, in that many ms (said in the log).
+ */
+export async function main(options: { compiledMs?: number } = {}): Promise<void> {
   const { values } = cliArgs(USAGE, { options: { watch: { type: 'boolean', default: false } } });
   const { corpusDir, indexDir, logFormat } = config();
+  if (options.compiledMs !== undefined) log(`start: compiled the server into dist/server (esbuild, ${Math.round(options.compiledMs)} ms)`);
   await ensureWebBuilt();
-  const reindex = async (): Promise<void> => {
+  const reindex = async (verifyParts = true): Promise<void> => {
     // Progress bars are for people; JSON logs get the summary lines only.
-    const s = await buildIndex({ corpusDir, indexDir, log: (line) => log(line, line.startsWith('warning:') ? 'warn' : 'info'), progress: { silent: logFormat === 'json' } });
+    const s = await buildIndex({
+      corpusDir, indexDir, verifyParts, log: (line) => log(line, line.startsWith('warning:') ? 'warn' : 'info'), progress: { silent: logFormat === 'json' },
+    });
     log(
       s.noop
         ? `index: up to date (${s.documents} documents, ${s.chunks} chunks)`
         : `index: ${s.documents} documents, ${s.chunks} chunks (${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.skipped.length} skipped) in ${s.seconds}s`,
     );
   };
-  await reindex();
-  await startServer({ indexDir, corpusDir });
+  // The server checks every part's SHA-256 as it loads the index, so the up-to-date check does
+  // not read them too; when that load finds a damaged part, the index is rebuilt (the build
+  // checks them) and served.
+  await reindex(false);
+  await startServer({ indexDir, corpusDir }).catch(async (err: unknown) => {
+    if (!(err instanceof AppError) || err.code !== 'index_corrupt') throw err;
+    log(`start: ${err.message.replace(/; rebuild the index$/, '')}: rebuilding the index from the corpus`, 'warn');
+    await reindex();
+    await startServer({ indexDir, corpusDir });
+  });
   if (values.watch) {
     let timer: NodeJS.Timeout | null = null;
     let running = Promise.resolve();
     watch(corpusDir, { recursive: true }, () => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
-        running = running.then(reindex).catch((err: unknown) => {
+        running = running.then(() => reindex()).catch((err: unknown) => {
           log(`watch: re-index failed: ${(err as Error).message}`, 'error');
         });
       }, 500);
@@ -65,7 +82,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+/** Fails the command with its one-line error (as every command does). */
+export function fail(err: unknown): never {
   process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
-});
+}
+
+// Run directly (`tsx scripts/start.ts`); scripts/start.mjs imports the compiled file and calls main.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch(fail);

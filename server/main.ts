@@ -156,10 +156,13 @@ Serves the saved index in INDEX_DIR (no indexing; npm start builds it first) on 
 switches to a new index when a build replaces it.
   -h, --help   show this help`;
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** The server alone from the command line (`tsx server/main.ts`, or the compiled dist/server/main.js). */
+export function runServerCli(): void {
   cliArgs(USAGE, { options: {} });
   startServer().catch((err: unknown) => {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runServerCli();

@@ -73,7 +73,7 @@ describe('parseConfig', () => {
 describe('every command', () => {
   it('answers --help with its usage and the environment variables', async () => {
     const scripts = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    const files = Object.values(scripts).flatMap((s) => /^tsx (\S+\.ts)$/.exec(s)?.[1] ?? []);
+    const files = Object.values(scripts).flatMap((s) => /^(?:tsx|node) (\S+\.m?[jt]s)$/.exec(s)?.[1] ?? []);
     files.push('server/main.ts', 'scripts/compare-models.ts', 'scripts/pdf-stats.ts');
     // start, index, search, eval and the five benchmarks, the server alone and the two scripts.
     expect(files.length).toBeGreaterThanOrEqual(12);

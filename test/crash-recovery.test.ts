@@ -153,7 +153,7 @@ describe('a damaged index', () => {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((ok) => child.once('exit', ok));
     expect(code).toBe(1);
-    expect(out).toMatch(/^error: Index: part docs-[\w-]+\.json fails its checksum \(truncated or damaged\); rebuild the index$/m);
+    expect(out).toMatch(/^error: Index: part docs-[\w-]+\.bin fails its checksum \(truncated or damaged\); rebuild the index$/m);
     expect(out).not.toMatch(/\n\s+at /);
   }, 120_000);
 

@@ -169,7 +169,7 @@ describe('disk full injected at each file of the write', () => {
       expect(now.named).toEqual(oldFiles.named);
       expect(now.other).toEqual([CHECKPOINT_FILE]);
     }
-    expect(failedAt).toEqual(['docs-*.json', 'vectors-*.f32', 'keyword-*.bin', MANIFEST_FILE]);
+    expect(failedAt).toEqual(['docs-*.bin', 'vectors-*.f32', 'keyword-*.bin', MANIFEST_FILE]);
 
     const done = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
     expect(done).toMatchObject({ documents: 2, embedded: 0, resumed: { documents: 1 } });

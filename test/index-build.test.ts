@@ -3,7 +3,7 @@
  * re-runs, skipped bad files, the saved format and its checks, and a build killed mid-way.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../core/embedder.ts';
@@ -111,6 +111,52 @@ describe('bad files', () => {
     expect(reasons['outside.txt']).toMatch(/outside the corpus/);
     const loaded = await loadIndex(join(TMP, 'bad-index'));
     expect(loaded.docs).toHaveLength(1);
+  });
+});
+
+describe('files unchanged since the last build', () => {
+  it('are not read again while their size and modification time are those recorded; any other change is seen', async () => {
+    const corpus = await corpusOf('stamps', [[SEED_A, 'a.txt'], [SEED_B, 'b.txt']]);
+    const index = join(TMP, 'stamps-index');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await utimes(join(corpus, 'a.txt'), hourAgo, hourAgo);
+    await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    const records = async () => parseManifest(await readFile(join(index, MANIFEST_FILE), 'utf8')).files;
+    const first = await records();
+    const a = await stat(join(corpus, 'a.txt'));
+    expect(first['a.txt']).toMatchObject({ size: a.size, mtimeMs: a.mtimeMs });
+    // b.txt was written just now: its time is not trusted yet (a change in the same clock tick would keep it).
+    expect(first['b.txt']!.mtimeMs).toBeUndefined();
+
+    // Same size, other bytes, a new time: read again and seen as changed.
+    const text = await readFile(join(corpus, 'a.txt'), 'utf8');
+    const other = text.replace('children', 'CHILDREN');
+    expect(other).not.toBe(text);
+    expect(Buffer.byteLength(other)).toBe(a.size);
+    await writeFile(join(corpus, 'a.txt'), other);
+    const changed = await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    expect(changed).toMatchObject({ noop: false, changed: 1 });
+
+    // Size and time put back to those recorded: the file is trusted, not read (what the shortcut trusts).
+    await utimes(join(corpus, 'a.txt'), hourAgo, hourAgo);
+    await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } });
+    await writeFile(join(corpus, 'a.txt'), text);
+    await utimes(join(corpus, 'a.txt'), hourAgo, hourAgo);
+    expect((await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } })).noop).toBe(true);
+    await utimes(join(corpus, 'a.txt'), new Date(), new Date());
+    expect(await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } })).toMatchObject({ noop: false, changed: 1 });
+
+    // An index without recorded times (an earlier build): the no-op run records them, same build.
+    const m = parseManifest(await readFile(join(index, MANIFEST_FILE), 'utf8'));
+    const bare = Object.fromEntries(Object.entries(m.files).map(([f, r]) => [f, { hash: r.hash, docId: r.docId }]));
+    await writeFile(join(index, MANIFEST_FILE), JSON.stringify({ ...m, files: bare }));
+    await utimes(join(corpus, 'b.txt'), hourAgo, hourAgo);
+    expect((await buildIndex({ corpusDir: corpus, indexDir: index, embedder, progress: { silent: true } })).noop).toBe(true);
+    const after = parseManifest(await readFile(join(index, MANIFEST_FILE), 'utf8'));
+    expect(after.buildId).toBe(m.buildId);
+    expect(after.parts).toEqual(m.parts);
+    const b = await stat(join(corpus, 'b.txt'));
+    expect(after.files['b.txt']).toMatchObject({ size: b.size, mtimeMs: b.mtimeMs });
   });
 });
 

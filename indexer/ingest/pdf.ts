@@ -4,7 +4,6 @@
  * footers and page numbers removed -> paragraphs rebuilt from layout -> paragraphs split by a
  * page break joined again -> clean text. Bad input becomes AppError('unreadable_file', 'Ingest: ...').
  */
-import { getDocument, Util, AnnotationMode } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Block, IngestedText } from '../../core/types.ts';
 import { AppError } from '../../core/errors.ts';
@@ -22,6 +21,17 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const MIN_LETTERS_ON_SOME_PAGE = 40;
 const BOLD_FONT = /bold|black|heavy|demi|semibold|extrabold|ultrabold|-bd\b|,bd\b/i;
 
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjsLoading: Promise<PdfJs> | undefined;
+/**
+ * pdfjs, loaded with the first PDF read: a run that reads no PDF (npm start on an up-to-date
+ * index) does not pay for loading it.
+ */
+function pdfjs(): Promise<PdfJs> {
+  pdfjsLoading ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsLoading;
+}
+
 /** Read a PDF into blocks. Throws AppError('unreadable_file') for encrypted, corrupt, empty or scanned files. */
 export async function ingestPdf(bytes: Uint8Array, options: PdfIngestOptions = {}): Promise<IngestedText> {
   if (bytes.length === 0) throw unreadable('PDF is empty (0 bytes)');
@@ -30,8 +40,9 @@ export async function ingestPdf(bytes: Uint8Array, options: PdfIngestOptions = {
     throw unreadable(/<html|<!doctype/i.test(head) ? 'file is an HTML page, not a PDF' : 'file has no %PDF header');
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const lib = await pdfjs();
   // pdfjs may transfer (detach) the buffer it is given: hand it a copy.
-  const task = getDocument({
+  const task = lib.getDocument({
     data: new Uint8Array(bytes),
     isEvalSupported: false,
     disableFontFace: true,
@@ -46,7 +57,7 @@ export async function ingestPdf(bytes: Uint8Array, options: PdfIngestOptions = {
   let doc: PDFDocumentProxy | undefined;
   try {
     doc = await Promise.race([task.promise, timeout]);
-    return await Promise.race([readDocument(doc), timeout]);
+    return await Promise.race([readDocument(lib, doc), timeout]);
   } catch (err) {
     throw err instanceof AppError ? err : unreadable(describe(err), err);
   } finally {
@@ -77,14 +88,14 @@ function describe(err: unknown): string {
   }
 }
 
-async function readDocument(doc: PDFDocumentProxy): Promise<IngestedText> {
+async function readDocument(lib: PdfJs, doc: PDFDocumentProxy): Promise<IngestedText> {
   const fonts = new Map<string, boolean>();
   const pages: PageLines[] = [];
   let maxLetters = 0;
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
     try {
-      const { runs, top, bottom } = await pageRuns(page, fonts);
+      const { runs, top, bottom } = await pageRuns(lib, page, fonts);
       const lines = buildLines(runs, n).filter((l) => !isGarbageLine(l.text));
       maxLetters = Math.max(maxLetters, lines.reduce((s, l) => s + (l.text.match(/\p{L}/gu)?.length ?? 0), 0));
       pages.push({ page: n, top, bottom, lines });
@@ -104,19 +115,19 @@ async function readDocument(doc: PDFDocumentProxy): Promise<IngestedText> {
 }
 
 /** The text runs of a page in upright page coordinates (y up), with bold flags from font names. */
-async function pageRuns(page: PDFPageProxy, fonts: Map<string, boolean>): Promise<{ runs: TextRun[]; top: number; bottom: number }> {
+async function pageRuns(lib: PdfJs, page: PDFPageProxy, fonts: Map<string, boolean>): Promise<{ runs: TextRun[]; top: number; bottom: number }> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent();
   const unknown = Object.keys(content.styles).filter((f) => !fonts.has(f));
   if (unknown.length > 0) {
     // Font names (and so boldness) only reach the main thread with an operator list.
-    await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE }).catch(() => undefined);
+    await page.getOperatorList({ annotationMode: lib.AnnotationMode.DISABLE }).catch(() => undefined);
     for (const f of unknown) fonts.set(f, fontIsBold(page, f));
   }
   const runs: TextRun[] = [];
   for (const item of content.items) {
     if (!('str' in item) || item.str === '') continue;
-    const t = Util.transform(viewport.transform, item.transform) as number[];
+    const t = lib.Util.transform(viewport.transform, item.transform) as number[];
     const [a, b, c, d, e, f] = t as [number, number, number, number, number, number];
     if (a <= 0 || Math.abs(b) > 0.1 * a) continue; // rotated or mirrored text (side labels)
     runs.push({
