@@ -19,8 +19,8 @@
  * - server RSS (VmRSS, VmHWM from /proc/<pid>/status) after 1 000 queries.
  * - the reference BM25 (benchmarks/reference-bm25.ts) on the same chunks and the same queries,
  *   timed in-process, beside our keyword search timed in-process and over HTTP: ratios.
- * - at 10x: every-mention counts and keyword totals of check queries, exactly ten times those
- *   of the single corpus.
+ * - at 10x: every-mention counts of check queries, exactly ten times those of the single corpus,
+ *   and keyword totals equal to them (a total counts near-identical passages once).
  * Prints Markdown on stdout, progress with counts and ETA on stderr; writes the figures to
  * data/bench/scale-results.json (scale10-results.json at 10x) and, with --docs, into
  * docs/benchmarks.md. No warm-cache figures are taken.
