@@ -48,6 +48,8 @@ export function indexBody(meta: IndexMeta, shape: IndexShape): unknown {
     },
     mappings: {
       dynamic: false,
+      // Vectors live in the k-NN graph and doc values, not in each record's JSON.
+      _source: { excludes: ['vector'] },
       _meta: meta,
       properties: {
         kind: { type: 'keyword' },
