@@ -134,7 +134,7 @@ class OpenSearchView implements EngineView {
     for await (const hits of scan<{ stored: { meta: DocMeta }; chunks: number; paragraphs: number }>(client, index, body)) {
       for (const h of hits) documents.push({ meta: h._source.stored.meta, chunks: h._source.chunks, paragraphs: h._source.paragraphs });
     }
-    const info: EngineInfo = { buildId: meta.buildId, builtAt: meta.builtAt, embedder: meta.embedder, documents: meta.counts.documents, chunks: meta.counts.chunks };
+    const info: EngineInfo = { buildId: meta.buildId, builtAt: meta.builtAt, embedder: { id: meta.embedder.id, dim: meta.embedder.dim }, documents: meta.counts.documents, chunks: meta.counts.chunks };
     return new OpenSearchView(client, index, info, documents);
   }
 

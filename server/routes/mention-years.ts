@@ -27,12 +27,13 @@ const route = createRoute({
 });
 
 export function mentionYearsRoute(service: Service): OpenAPIHono {
-  return new OpenAPIHono().openapi(route, (c) => {
+  return new OpenAPIHono().openapi(route, async (c) => {
     const { q, format, ...filters } = c.req.valid('query');
-    const themes = q.map((theme) => {
-      const { query, total, occurrences, byYear } = mentions(service.engine.index, { q: theme, filters, limit: 0 });
-      return { query, total, occurrences, byYear };
-    });
+    const themes = [];
+    for (const theme of q) {
+      const { query, total, occurrences, byYear } = service.remote ? await service.remote.mentions({ q: theme, filters, limit: 0 }) : mentions(service.engine.index, { q: theme, filters, limit: 0 });
+      themes.push({ query, total, occurrences, byYear });
+    }
     if (format === 'json') return c.json({ themes }, 200);
     const rows = themes.flatMap((t) => t.byYear.map((y) => csvLine([t.query, y.year, y.count, y.occurrences, y.reports, y.reportsTotal, y.per10kWords])));
     c.header('Content-Disposition', `attachment; filename="themes-by-year.csv"`);
