@@ -249,7 +249,7 @@ class OpenSearchView implements EngineView {
   }
 
   async *mentionCandidates(prepared: PreparedQuery, allowDocs: ReadonlySet<string> | null): AsyncIterable<MentionCandidates[]> {
-    const required = prepared.mentionClauses.map(clauseQuery);
+    const required = prepared.mentionClauses.map((units) => clauseQuery(units, true));
     if (required.some((q) => q === null) || required.length === 0) return;
     const body = {
       query: { bool: { filter: [...this.filter(allowDocs, 'paragraph'), ...(required as Dsl[])] } },

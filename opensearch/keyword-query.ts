@@ -39,9 +39,21 @@ export function unitQuery(u: Unit, boost = 1): Dsl | null {
   return { match: { text: { query: u.text, boost } } };
 }
 
-/** A clause as a requirement: one of its units must occur. */
-export function clauseQuery(units: Unit[]): Dsl | null {
-  const qs = units.map((u) => unitQuery(u)).filter((q): q is Dsl => q !== null);
+/**
+ * A one-word unit for counting: its English stem, or any word starting with our own stem, so
+ * every form the shared matcher counts is a candidate ("child" and "children": Porter keeps
+ * "children" apart, our stemmer does not).
+ */
+function wordRecall(u: Unit): Dsl | null {
+  const q = unitQuery(u);
+  if (u.kind !== 'word' || wordsOf(u.text).length !== 1) return q;
+  const stem = queryTerms(u.text)[0];
+  return stem && stem.length >= 3 ? { bool: { should: [q, { prefix: { 'text.exact': { value: stem } } }], minimum_should_match: 1 } } : q;
+}
+
+/** A clause as a requirement: one of its units must occur (`recall`: every form the shared matcher counts). */
+export function clauseQuery(units: Unit[], recall = false): Dsl | null {
+  const qs = units.map((u) => (recall ? wordRecall(u) : unitQuery(u))).filter((q): q is Dsl => q !== null);
   if (qs.length === 0) return null;
   return qs.length === 1 ? qs[0]! : { bool: { should: qs, minimum_should_match: 1 } };
 }
@@ -98,8 +110,9 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
     flushRun();
     for (const u of clause.any) {
       if (u.kind === 'prefix') {
-        const p = unitQuery(u, w.expansion);
-        if (p) should.push(p);
+        // Scored over the stems (the english-analysed field), each expansion by its BM25, as the embedded engine does.
+        const p = normalizePrefix(u.text);
+        if (p !== null) should.push({ prefix: { text: { value: p, boost: w.expansion, rewrite: 'scoring_boolean' } } });
         continue;
       }
       const words = wordsOf(u.text);

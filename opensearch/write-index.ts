@@ -40,15 +40,16 @@ export async function writeOpenSearchIndex(client: OpenSearchClient, index: Sear
   const { manifest } = index;
   const name = `${options.alias}-${manifest.buildId}-${Date.now().toString(36)}`.toLowerCase();
   const paragraphs = index.docs.reduce((n, d) => n + d.paragraphs.length, 0);
+  const chunks = index.docs.reduce((n, d) => n + d.chunks.length, 0);
   const meta: IndexMeta = {
     layout: LAYOUT_VERSION,
     buildId: manifest.buildId,
     builtAt: manifest.builtAt,
     embedder: manifest.embedder,
-    counts: { documents: index.docs.length, chunks: index.chunks.length, paragraphs },
+    counts: { documents: index.docs.length, chunks, paragraphs },
   };
-  const total = index.docs.length + paragraphs + index.chunks.length;
-  log(`opensearch: writing ${index.docs.length} documents, ${paragraphs} paragraphs, ${index.chunks.length} chunks into ${name} at ${client.url} (${options.shards} shard(s), ${options.replicas} replica(s))`);
+  const total = index.docs.length + paragraphs + chunks;
+  log(`opensearch: writing ${index.docs.length} documents, ${paragraphs} paragraphs, ${chunks} chunks into ${name} at ${client.url} (${options.shards} shard(s), ${options.replicas} replica(s))`);
   await client.request('PUT', `/${name}`, indexBody(meta, options), { timeoutMs: SLOW_MS });
   try {
     const batchBytes = options.batchBytes ?? 4 * 1024 * 1024;
@@ -106,7 +107,7 @@ export async function writeOpenSearchIndex(client: OpenSearchClient, index: Sear
   for (const old of previous) await client.request('DELETE', `/${old}`, undefined, { allow404: true });
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   log(`opensearch: alias ${options.alias} -> ${name}${previous.length > 0 ? ` (was ${previous.join(', ')}, deleted)` : ''}; ${total} records in ${seconds} s`);
-  return { index: name, alias: options.alias, previous, documents: index.docs.length, paragraphs, chunks: index.chunks.length, records: total, seconds };
+  return { index: name, alias: options.alias, previous, documents: index.docs.length, paragraphs, chunks, records: total, seconds };
 }
 
 /** Point `alias` at `index` only, in one atomic request; the indexes it pointed at before. */
