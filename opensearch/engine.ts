@@ -44,6 +44,8 @@ function keyOf(h: Hit<ChunkKey>): ScoredChunk {
 
 /** Records fetched per page when streaming. */
 const PAGE = 1000;
+/** HNSW candidates explored per query (more: closer to exact nearest neighbours, slower). */
+const EF_SEARCH = 512;
 /** How long a point in time is kept between pages. */
 const KEEP_ALIVE = '1m';
 
@@ -214,7 +216,7 @@ class OpenSearchView implements EngineView {
       size: k,
       _source: false,
       docvalue_fields: KEY_FIELDS,
-      query: { knn: { vector: { vector: Array.from(req.vector), k, filter: { bool: { filter, must_not: mustNot } } } } },
+      query: { knn: { vector: { vector: Array.from(req.vector), k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: { bool: { filter, must_not: mustNot } } } } },
     });
     // The lucene engine's cosine score is (1 + cosine) / 2.
     return res.hits.hits.map((h) => ({ ...keyOf(h), score: 2 * (h._score ?? 0) - 1 }));
