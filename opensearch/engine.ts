@@ -26,6 +26,8 @@ interface Hit<S> {
 }
 
 interface SearchResult<S> {
+  timed_out?: boolean;
+  _shards?: { total: number; failed: number };
   hits: { total?: { value: number; relation: string }; hits: Array<Hit<S>> };
   aggregations?: { groups?: { value: number } };
 }
@@ -140,8 +142,8 @@ class OpenSearchView implements EngineView {
     return new OpenSearchView(client, index, info, documents);
   }
 
-  private search<S>(body: unknown): Promise<SearchResult<S>> {
-    return this.client.request<SearchResult<S>>('POST', `/${this.index}/_search`, body);
+  private async search<S>(body: unknown): Promise<SearchResult<S>> {
+    return whole(await this.client.request<SearchResult<S>>('POST', `/${this.index}/_search`, body));
   }
 
   private async msearch<S>(bodies: unknown[]): Promise<Array<SearchResult<S>>> {
@@ -153,7 +155,7 @@ class OpenSearchView implements EngineView {
         if ((r.status ?? 500) >= 500 || r.status === 429) throw new AppError('engine_unavailable', `Engine: OpenSearch search failed (${r.status}): ${r.error.reason ?? r.error.type}`);
         throw new AppError('internal', `Engine: OpenSearch refused a search (${r.status}): ${r.error.reason ?? r.error.type}`);
       }
-      return r;
+      return whole(r);
     });
   }
 
@@ -271,6 +273,17 @@ class OpenSearchView implements EngineView {
 }
 
 /**
+ * A search answer only when every shard answered in time: a partial answer (a node lost, shards
+ * not yet re-routed) would be wrong data, so it is a 503 and the client may try again.
+ */
+function whole<S>(r: SearchResult<S>): SearchResult<S> {
+  if (r.timed_out || (r._shards && r._shards.failed > 0)) {
+    throw new AppError('engine_unavailable', `Engine: OpenSearch answered from ${r._shards ? r._shards.total - r._shards.failed : '?'} of ${r._shards?.total ?? '?'} shards${r.timed_out ? ' (timed out)' : ''}; try again`);
+  }
+  return r;
+}
+
+/**
  * Every hit of a query, a page at a time, from one point in time (a consistent snapshot whatever
  * is written meanwhile), ordered by record id with search_after: no cap on how many.
  */
@@ -279,14 +292,14 @@ async function* scan<S>(client: OpenSearchClient, index: string, body: Record<st
   try {
     let after: unknown[] | undefined;
     for (;;) {
-      const res = await client.request<SearchResult<S>>('POST', '/_search', {
+      const res = whole(await client.request<SearchResult<S>>('POST', '/_search', {
         ...body,
         size: PAGE,
         track_total_hits: false,
         pit: { id: pit.pit_id, keep_alive: KEEP_ALIVE },
         sort: [{ id: 'asc' }],
         ...(after ? { search_after: after } : {}),
-      });
+      }));
       const hits = res.hits.hits;
       if (hits.length > 0) yield hits;
       if (hits.length < PAGE) break;

@@ -32,7 +32,12 @@ export async function requireOpenSearch(): Promise<OpenSearchClient> {
 }
 
 /** Write `index` behind `alias` (a new build each call). */
-export function writeTestIndex(client: OpenSearchClient, index: SearchIndex, alias: string, options: { beforeSwitch?: (name: string) => Promise<void> } = {}): Promise<WriteSummary> {
+export function writeTestIndex(
+  client: OpenSearchClient,
+  index: SearchIndex,
+  alias: string,
+  options: { beforeSwitch?: (name: string) => Promise<void>; shards?: number; replicas?: number } = {},
+): Promise<WriteSummary> {
   return writeOpenSearchIndex(client, index, { alias, shards: 1, replicas: 0, ...options });
 }
 
