@@ -36,6 +36,12 @@ interface ChunkKey {
   text?: string;
 }
 
+/**
+ * Best first, equal scores by chunk id: the same order whatever the shards or segment merges
+ * (Lucene's own tie order follows internal document numbers, which merges change).
+ */
+const BY_SCORE = [{ _score: 'desc' }, { id: 'asc' }];
+
 /** A chunk's keys, read from doc values (no record JSON is parsed). */
 const KEY_FIELDS = ['id', 'docId', 'group'];
 
@@ -187,12 +193,13 @@ class OpenSearchView implements EngineView {
     const source = { _source: checkText ? ['text'] : false, docvalue_fields: KEY_FIELDS };
     const bodies: unknown[] = [{
       size: req.k,
+      sort: BY_SCORE,
       track_total_hits: true,
       ...source,
       query: query(req.allowDocs),
       aggs: { groups: { cardinality: { field: 'group', precision_threshold: 40_000 } } },
     }];
-    if (req.allowDocs) bodies.push({ size: req.k, ...source, query: query(null) });
+    if (req.allowDocs) bodies.push({ size: req.k, sort: BY_SCORE, ...source, query: query(null) });
     const [filtered, unfiltered] = await this.msearch<ChunkKey>(bodies);
     const accept = (h: Hit<ChunkKey>): boolean => {
       if (!checkText) return true;
@@ -216,6 +223,7 @@ class OpenSearchView implements EngineView {
     const k = Math.max(1, Math.min(req.k, 10_000));
     const res = await this.search<ChunkKey>({
       size: k,
+      sort: BY_SCORE,
       _source: false,
       docvalue_fields: KEY_FIELDS,
       query: { knn: { vector: { vector: Array.from(req.vector), k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: { bool: { filter, must_not: mustNot } } } } },
