@@ -21,6 +21,7 @@ import { pairTerm, type KeywordIndex } from './keyword-index.ts';
 import { fuzzyFor, normalizePrefix, normalizeTerm, queryTerms } from './keyword-options.ts';
 import type { Clause, ParsedQuery, Unit } from './query.ts';
 import { compile, tokensOf, wordsOf, type Matchable } from './text-match.ts';
+import { IdSet } from './id-set.ts';
 import { findSynonyms } from './thesaurus.ts';
 import { TopK, type Scored } from './top-k.ts';
 
@@ -287,6 +288,12 @@ interface Scratch {
   altTouched: Int32Array;
   best: Float64Array;
   bestTouched: Int32Array;
+  /** Per near-identical group id: the run that last counted it. */
+  groupSeen: Int32Array;
+  groupEpoch: number;
+  groupsOf: Int32Array | null;
+  /** The groups counted in this run, in the order met. */
+  groupList: Int32Array;
 }
 
 const scratch = new WeakMap<KeywordIndex, Scratch>();
@@ -309,10 +316,38 @@ function scratchFor(index: KeywordIndex): Scratch {
       altTouched: new Int32Array(n),
       best: new Float64Array(n),
       bestTouched: new Int32Array(n),
+      groupSeen: new Int32Array(0),
+      groupEpoch: 0,
+      groupsOf: null,
+      groupList: new Int32Array(0),
     };
     scratch.set(index, s);
   }
   return s;
+}
+
+/**
+ * Stamps per group id (sized for `groupOf`), and a new stamp for this run. (An id outside them
+ * is simply added to the set each time: the set keeps it once.)
+ */
+function groupStamps(s: Scratch, groupOf: Int32Array): Int32Array | null {
+  if (s.groupsOf !== groupOf || s.groupEpoch >= 0x3fffffff) {
+    let max = -1;
+    let min = 0;
+    for (let i = 0; i < groupOf.length; i++) {
+      const g = groupOf[i]!;
+      if (g > max) max = g;
+      if (g < min) min = g;
+    }
+    // Ids are made 0, 1, 2, ..., one per row (core/duplicates.ts); others get a plain Set.
+    s.groupSeen = min < 0 || groupOf.length < s.scores.length ? new Int32Array(0) : new Int32Array(max + 1);
+    s.groupList = new Int32Array(s.groupSeen.length);
+    s.groupsOf = groupOf;
+    s.groupEpoch = 0;
+  }
+  if (s.groupSeen.length === 0) return null;
+  s.groupEpoch++;
+  return s.groupSeen;
 }
 
 /** BM25 of one term as Lucene computes it: idf x weight, and the length normalisation's parts. */
@@ -472,8 +507,13 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   // Facets count the best rows whatever the filters: without filters, those are the hits.
   const unfiltered = options.allow ? new TopK(options.k) : null;
   let total = 0;
-  const groups = new Set<number>();
   const { boost, allow, groupOf } = options;
+  // Groups counted: each once, listed in scratch (made a Set below, filled only if iterated).
+  const seenGroup = groupOf ? groupStamps(s, groupOf) : null;
+  const plainGroups = groupOf && !seenGroup ? new Set<number>() : null;
+  const { groupList } = s;
+  const epoch = s.groupEpoch;
+  let floor = best1.floor;
   for (let i = 0; i < count; i++) {
     const d = touched[i]!;
     if (checkRows && !accept(d)) continue;
@@ -487,11 +527,25 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
       unfiltered.offer(d, score);
       if (!allow!(d)) continue;
     }
-    if (groupOf) groups.add(groupOf[d]!);
+    if (seenGroup) {
+      const g = groupOf![d]!;
+      if (seenGroup[g] !== epoch) {
+        seenGroup[g] = epoch;
+        groupList[total++] = g;
+      }
+    } else if (plainGroups) plainGroups.add(groupOf![d]!);
     else total++;
-    if (score > best1.floor) best1.offer(d, score);
+    if (score > floor) {
+      best1.offer(d, score);
+      floor = best1.floor;
+    }
   }
-  if (groupOf) total = groups.size;
+  let groups: Set<number>;
+  if (seenGroup) groups = new IdSet(groupList, total, seenGroup.length);
+  else if (plainGroups) {
+    groups = plainGroups;
+    total = plainGroups.size;
+  } else groups = new Set();
   const hits: KeywordHit[] = best1.result().map((h) => ({ index: h.index, score: h.score, all: clauses[h.index] === all }));
   for (let i = 0; i < count; i++) {
     const d = touched[i]!;
