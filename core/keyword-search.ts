@@ -294,6 +294,8 @@ interface Scratch {
   groupsOf: Int32Array | null;
   /** The groups counted in this run, in the order met. */
   groupList: Int32Array;
+  /** A run is under way (or threw): rows may hold its sums. */
+  dirty: boolean;
 }
 
 const scratch = new WeakMap<KeywordIndex, Scratch>();
@@ -320,10 +322,22 @@ function scratchFor(index: KeywordIndex): Scratch {
       groupEpoch: 0,
       groupsOf: null,
       groupList: new Int32Array(0),
+      dirty: false,
     };
     scratch.set(index, s);
   }
   return s;
+}
+
+/** Every row's sums back to empty (after a run that did not finish). */
+function clearScratch(s: Scratch): void {
+  s.scores.fill(0);
+  s.clauses.fill(0);
+  s.covered.fill(0);
+  s.coveredByReport.fill(0);
+  s.stamp.fill(-1);
+  s.best.fill(0);
+  s.dirty = false;
 }
 
 /**
@@ -367,16 +381,20 @@ function termScoring(inv: InvertedIndex, id: number, weight: number, bm25: Bm25P
 }
 
 /**
- * Mark the rows of a term's postings as matching clause c (counted once per clause): the row is
- * touched, its clause count and covered weight grow.
+ * One term's postings: each row is marked as matching clause c (counted once per clause: the
+ * row is touched, its clause count and covered weight grow) and gets the term's BM25 added to its
+ * score (float32: one rounding per term, as the straightforward form did).
  */
-function markClause(s: Scratch, inv: InvertedIndex, id: number, c: number, weight: number, byReport: boolean): void {
-  const { docs, offsets } = inv;
-  const { stamp, touched, clauses, covered, coveredByReport } = s;
+function scoreTerm(s: Scratch, t: TermScoring, c: number, weight: number, byReport: boolean): void {
+  const { docs, tfs, lengths, offsets } = t.inv;
+  const { idfw, norm, perLength } = t;
+  const { scores, stamp, touched, clauses, covered, coveredByReport } = s;
   let count = s.count;
-  const end = offsets[id + 1]!;
-  for (let p = offsets[id]!; p < end; p++) {
+  const end = offsets[t.id + 1]!;
+  for (let p = offsets[t.id]!; p < end; p++) {
     const d = docs[p]!;
+    const tf = tfs[p]!;
+    scores[d]! += (idfw * tf) / (tf + norm + perLength * lengths[d]!);
     if (stamp[d] === c) continue;
     if (stamp[d] === -1) touched[count++] = d;
     stamp[d] = c;
@@ -387,24 +405,17 @@ function markClause(s: Scratch, inv: InvertedIndex, id: number, c: number, weigh
   s.count = count;
 }
 
-/** Add a term's BM25 to the rows' scores (float32, one rounding per term as before). */
-function addTerm(scores: Float32Array, t: TermScoring): void {
+/**
+ * One term of a thesaurus alternative: rows are marked for clause c as by scoreTerm, and the
+ * BM25 is added to the alternative's sums (float64), listing the rows it reaches first in
+ * `altTouched` from n on; returns the new length of that list.
+ */
+function scoreAlternativeTerm(s: Scratch, t: TermScoring, c: number, weight: number, byReport: boolean, n: number): number {
   const { docs, tfs, lengths, offsets } = t.inv;
   const { idfw, norm, perLength } = t;
-  const end = offsets[t.id + 1]!;
-  for (let p = offsets[t.id]!; p < end; p++) {
-    const d = docs[p]!;
-    const tf = tfs[p]!;
-    scores[d]! += (idfw * tf) / (tf + norm + perLength * lengths[d]!);
-  }
-}
-
-/** Add a term's BM25 to the current alternative's sums (float64), noting the rows it reaches first. */
-function addAlternativeTerm(s: Scratch, t: TermScoring, n: number): number {
-  const { docs, tfs, lengths, offsets } = t.inv;
-  const { idfw, norm, perLength } = t;
-  const { alt, altStamp, altTouched } = s;
+  const { alt, altStamp, altTouched, stamp, touched, clauses, covered, coveredByReport } = s;
   const epoch = s.altEpoch;
+  let count = s.count;
   const end = offsets[t.id + 1]!;
   for (let p = offsets[t.id]!; p < end; p++) {
     const d = docs[p]!;
@@ -415,7 +426,14 @@ function addAlternativeTerm(s: Scratch, t: TermScoring, n: number): number {
       altTouched[n++] = d;
       alt[d] = 0 + v;
     } else alt[d] = alt[d]! + v;
+    if (stamp[d] === c) continue;
+    if (stamp[d] === -1) touched[count++] = d;
+    stamp[d] = c;
+    clauses[d]!++;
+    covered[d]! += weight;
+    if (byReport) coveredByReport[d]! += weight;
   }
+  s.count = count;
   return n;
 }
 
@@ -440,6 +458,9 @@ function nextAlternative(s: Scratch): void {
 export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit[], options: KeywordRunOptions, bm25: Bm25Params = LUCENE_BM25): KeywordResult {
   if (plan.clauses.length === 0) return { hits: [], unfiltered: [], total: 0, groups: new Set() };
   const s = scratchFor(index);
+  // A run that threw (a caller's textOf, allow or boost) left rows set: clear them all.
+  if (s.dirty) clearScratch(s);
+  s.dirty = true;
   s.count = 0;
   const { scores, clauses, covered, coveredByReport, stamp, touched, alt, best, bestTouched } = s;
   const reportClause = new Uint8Array(plan.clauses.length);
@@ -447,15 +468,14 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   for (let c = 0; c < plan.clauses.length; c++) {
     const terms = plan.clauses[c]!;
     const weight = plan.clauseWeights[c] ?? 0;
+    const byReport = reportClause[c] === 1;
     // Alternatives of the clause, in order of first appearance, each with its terms in order.
     let alternatives: Map<number, TermScoring[]> | null = null;
     for (const t of terms) {
       if (t.id < 0) continue;
-      const inv = index[t.field];
-      markClause(s, inv, t.id, c, weight, reportClause[c] === 1);
-      const ts = termScoring(inv, t.id, t.weight, bm25);
+      const ts = termScoring(index[t.field], t.id, t.weight, bm25);
       if (t.alternative === undefined) {
-        addTerm(scores, ts);
+        scoreTerm(s, ts, c, weight, byReport);
         continue;
       }
       alternatives ??= new Map();
@@ -469,7 +489,7 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
     for (const list of alternatives.values()) {
       nextAlternative(s);
       let n = 0;
-      for (const ts of list) n = addAlternativeTerm(s, ts, n);
+      for (const ts of list) n = scoreAlternativeTerm(s, ts, c, weight, byReport, n);
       for (let i = 0; i < n; i++) {
         const d = s.altTouched[i]!;
         const v = alt[d]!;
@@ -516,11 +536,18 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   let floor = best1.floor;
   for (let i = 0; i < count; i++) {
     const d = touched[i]!;
-    if (checkRows && !accept(d)) continue;
+    // The row's sums are read and cleared for the next run here (its clause count after the hits).
     let score: number = scores[d]!;
+    const rowCovered = covered[d]!;
+    const rowCoveredByReport = coveredByReport[d]!;
+    scores[d] = 0;
+    covered[d] = 0;
+    coveredByReport[d] = 0;
+    stamp[d] = -1;
+    if (checkRows && !accept(d)) continue;
     if (boost) score *= boost(d);
     if (coordOn) {
-      const matched = covered[d]! + (inReport !== null && inReport(d) ? byReport - coveredByReport[d]! : 0);
+      const matched = rowCovered + (inReport !== null && inReport(d) ? byReport - rowCoveredByReport : 0);
       score *= linear ? matched / totalWeight : Math.pow(matched / totalWeight, plan.coord);
     }
     if (unfiltered) {
@@ -547,14 +574,8 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
     total = plainGroups.size;
   } else groups = new Set();
   const hits: KeywordHit[] = best1.result().map((h) => ({ index: h.index, score: h.score, all: clauses[h.index] === all }));
-  for (let i = 0; i < count; i++) {
-    const d = touched[i]!;
-    scores[d] = 0;
-    clauses[d] = 0;
-    covered[d] = 0;
-    coveredByReport[d] = 0;
-    stamp[d] = -1;
-  }
+  for (let i = 0; i < count; i++) clauses[touched[i]!] = 0;
+  s.dirty = false;
   return { hits, unfiltered: (unfiltered ?? best1).result(), total, groups };
 }
 

@@ -96,6 +96,17 @@ describe('fast keyword scoring = the straightforward form', () => {
     }
   });
 
+  it('gives the same after a run that threw (a caller\'s textOf) as the reference does', () => {
+    const engine = new SearchEngine(index, null);
+    const p = prepare(engine, index.keyword, '"looked after children" health visits');
+    expect(p.plan.phrases.length).toBeGreaterThan(0);
+    expect(() => runKeyword(index.keyword, p.plan, p.exclude, { ...p.options, textOf: () => { throw new Error('gone'); } })).toThrow('gone');
+    for (const q of ['children', 'care leavers health', ...queries.slice(0, 20)]) {
+      const r = prepare(engine, index.keyword, q);
+      expect(compareResults(runKeywordReference(index.keyword, r.plan, r.exclude, r.options), runKeyword(index.keyword, r.plan, r.exclude, r.options)), q).toEqual([]);
+    }
+  });
+
   it('agrees for small and large k (fewer hits than matches, more room than matches)', () => {
     for (const k of [1, 10, 5000]) {
       const { diffs } = compareAll(new SearchEngine(index, null), [{}, { type: ['ilacs'] }], k);
