@@ -21,6 +21,7 @@ import { pairTerm, type KeywordIndex } from './keyword-index.ts';
 import { fuzzyFor, normalizePrefix, normalizeTerm, queryTerms } from './keyword-options.ts';
 import type { Clause, ParsedQuery, Unit } from './query.ts';
 import { compile, tokensOf, wordsOf, type Matchable } from './text-match.ts';
+import { IdSet } from './id-set.ts';
 import { findSynonyms } from './thesaurus.ts';
 import { TopK, type Scored } from './top-k.ts';
 
@@ -267,67 +268,247 @@ export interface KeywordResult {
   groups: Set<number>;
 }
 
-/** Per index: score, clause-count and touched-row buffers reused across queries (each run is synchronous). */
-const scratch = new WeakMap<KeywordIndex, { scores: Float32Array; clauses: Uint16Array; covered: Float32Array; coveredByReport: Float32Array; stamp: Int32Array; touched: Int32Array }>();
+/**
+ * Per index: buffers reused across queries (each run is synchronous), indexed by row: the score
+ * (float32, as it always was: the same roundings give the same scores and order), clauses matched,
+ * their weight (by the row / by its report), the clause that last touched the row, the rows
+ * touched; and a thesaurus alternative's sums and a clause's best alternative (float64).
+ */
+interface Scratch {
+  scores: Float32Array;
+  clauses: Uint16Array;
+  covered: Float32Array;
+  coveredByReport: Float32Array;
+  stamp: Int32Array;
+  touched: Int32Array;
+  count: number;
+  alt: Float64Array;
+  altStamp: Int32Array;
+  altEpoch: number;
+  altTouched: Int32Array;
+  best: Float64Array;
+  bestTouched: Int32Array;
+  /** Per near-identical group id: the run that last counted it. */
+  groupSeen: Int32Array;
+  groupEpoch: number;
+  groupsOf: Int32Array | null;
+  /** The groups counted in this run, in the order met. */
+  groupList: Int32Array;
+  /** A run is under way (or threw): rows may hold its sums. */
+  dirty: boolean;
+}
+
+const scratch = new WeakMap<KeywordIndex, Scratch>();
+
+function scratchFor(index: KeywordIndex): Scratch {
+  let s = scratch.get(index);
+  if (!s) {
+    const n = index.size;
+    s = {
+      scores: new Float32Array(n),
+      clauses: new Uint16Array(n),
+      covered: new Float32Array(n),
+      coveredByReport: new Float32Array(n),
+      stamp: new Int32Array(n).fill(-1),
+      touched: new Int32Array(n),
+      count: 0,
+      alt: new Float64Array(n),
+      altStamp: new Int32Array(n),
+      altEpoch: 0,
+      altTouched: new Int32Array(n),
+      best: new Float64Array(n),
+      bestTouched: new Int32Array(n),
+      groupSeen: new Int32Array(0),
+      groupEpoch: 0,
+      groupsOf: null,
+      groupList: new Int32Array(0),
+      dirty: false,
+    };
+    scratch.set(index, s);
+  }
+  return s;
+}
+
+/** Every row's sums back to empty (after a run that did not finish). */
+function clearScratch(s: Scratch): void {
+  s.scores.fill(0);
+  s.clauses.fill(0);
+  s.covered.fill(0);
+  s.coveredByReport.fill(0);
+  s.stamp.fill(-1);
+  s.best.fill(0);
+  s.dirty = false;
+}
+
+/**
+ * Stamps per group id (sized for `groupOf`), and a new stamp for this run. (An id outside them
+ * is simply added to the set each time: the set keeps it once.)
+ */
+function groupStamps(s: Scratch, groupOf: Int32Array): Int32Array | null {
+  if (s.groupsOf !== groupOf || s.groupEpoch >= 0x3fffffff) {
+    let max = -1;
+    let min = 0;
+    for (let i = 0; i < groupOf.length; i++) {
+      const g = groupOf[i]!;
+      if (g > max) max = g;
+      if (g < min) min = g;
+    }
+    // Ids are made 0, 1, 2, ..., one per row (core/duplicates.ts); others get a plain Set.
+    s.groupSeen = min < 0 || groupOf.length < s.scores.length ? new Int32Array(0) : new Int32Array(max + 1);
+    s.groupList = new Int32Array(s.groupSeen.length);
+    s.groupsOf = groupOf;
+    s.groupEpoch = 0;
+  }
+  if (s.groupSeen.length === 0) return null;
+  s.groupEpoch++;
+  return s.groupSeen;
+}
+
+/** BM25 of one term as Lucene computes it: idf x weight, and the length normalisation's parts. */
+interface TermScoring {
+  inv: InvertedIndex;
+  id: number;
+  /** idf x weight. */
+  idfw: number;
+  /** k1 (1 - b). */
+  norm: number;
+  /** k1 b / average length. */
+  perLength: number;
+}
+
+function termScoring(inv: InvertedIndex, id: number, weight: number, bm25: Bm25Params): TermScoring {
+  return { inv, id, idfw: inv.idf(id) * weight, norm: bm25.k1 * (1 - bm25.b), perLength: (bm25.k1 * bm25.b) / (inv.avgLength || 1) };
+}
+
+/**
+ * One term's postings: each row is marked as matching clause c (counted once per clause: the
+ * row is touched, its clause count and covered weight grow) and gets the term's BM25 added to its
+ * score (float32: one rounding per term, as the straightforward form did).
+ */
+function scoreTerm(s: Scratch, t: TermScoring, c: number, weight: number, byReport: boolean): void {
+  const { docs, tfs, lengths, offsets } = t.inv;
+  const { idfw, norm, perLength } = t;
+  const { scores, stamp, touched, clauses, covered, coveredByReport } = s;
+  let count = s.count;
+  const end = offsets[t.id + 1]!;
+  for (let p = offsets[t.id]!; p < end; p++) {
+    const d = docs[p]!;
+    const tf = tfs[p]!;
+    scores[d]! += (idfw * tf) / (tf + norm + perLength * lengths[d]!);
+    if (stamp[d] === c) continue;
+    if (stamp[d] === -1) touched[count++] = d;
+    stamp[d] = c;
+    clauses[d]!++;
+    covered[d]! += weight;
+    if (byReport) coveredByReport[d]! += weight;
+  }
+  s.count = count;
+}
+
+/**
+ * One term of a thesaurus alternative: rows are marked for clause c as by scoreTerm, and the
+ * BM25 is added to the alternative's sums (float64), listing the rows it reaches first in
+ * `altTouched` from n on; returns the new length of that list.
+ */
+function scoreAlternativeTerm(s: Scratch, t: TermScoring, c: number, weight: number, byReport: boolean, n: number): number {
+  const { docs, tfs, lengths, offsets } = t.inv;
+  const { idfw, norm, perLength } = t;
+  const { alt, altStamp, altTouched, stamp, touched, clauses, covered, coveredByReport } = s;
+  const epoch = s.altEpoch;
+  let count = s.count;
+  const end = offsets[t.id + 1]!;
+  for (let p = offsets[t.id]!; p < end; p++) {
+    const d = docs[p]!;
+    const tf = tfs[p]!;
+    const v = (idfw * tf) / (tf + norm + perLength * lengths[d]!);
+    if (altStamp[d] !== epoch) {
+      altStamp[d] = epoch;
+      altTouched[n++] = d;
+      alt[d] = 0 + v;
+    } else alt[d] = alt[d]! + v;
+    if (stamp[d] === c) continue;
+    if (stamp[d] === -1) touched[count++] = d;
+    stamp[d] = c;
+    clauses[d]!++;
+    covered[d]! += weight;
+    if (byReport) coveredByReport[d]! += weight;
+  }
+  s.count = count;
+  return n;
+}
+
+/** Start a new alternative's sums (stamps of old ones are left to differ). */
+function nextAlternative(s: Scratch): void {
+  if (s.altEpoch >= 0x3fffffff) {
+    s.altStamp.fill(0);
+    s.altEpoch = 0;
+  }
+  s.altEpoch++;
+}
 
 /**
  * Score every chunk that has any query term (BM25 summed over the plan's weighted terms), drop
  * excluded chunks and those without the required phrases, and return the best k.
+ *
+ * Term by term over typed arrays: each term's postings mark the clause (coordination, `all`)
+ * and add its score; a clause's thesaurus alternatives sum apart (float64), and each row keeps
+ * its best one. The arithmetic is that of the straightforward form (benchmarks/keyword-reference.ts)
+ * in the same order, so scores, ties and order are the same to the bit.
  */
 export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit[], options: KeywordRunOptions, bm25: Bm25Params = LUCENE_BM25): KeywordResult {
   if (plan.clauses.length === 0) return { hits: [], unfiltered: [], total: 0, groups: new Set() };
-  let buf = scratch.get(index);
-  if (!buf) {
-    const n = index.size;
-    buf = { scores: new Float32Array(n), clauses: new Uint16Array(n), covered: new Float32Array(n), coveredByReport: new Float32Array(n), stamp: new Int32Array(n).fill(-1), touched: new Int32Array(n) };
-    scratch.set(index, buf);
-  }
-  const { scores, clauses, covered, coveredByReport, stamp, touched } = buf;
+  const s = scratchFor(index);
+  // A run that threw (a caller's textOf, allow or boost) left rows set: clear them all.
+  if (s.dirty) clearScratch(s);
+  s.dirty = true;
+  s.count = 0;
+  const { scores, clauses, covered, coveredByReport, stamp, touched, alt, best, bestTouched } = s;
   const reportClause = new Uint8Array(plan.clauses.length);
   for (const c of options.reportClauses?.clauses ?? []) if (c < reportClause.length) reportClause[c] = 1;
-  let count = 0;
-  /** Add weight * BM25 of a term to `into` (or `scores`), marking each chunk as having clause c. */
-  const scoreTerm = (inv: InvertedIndex, termId: number, weight: number, c: number, into: Float32Array | Map<number, number>): void => {
-    if (termId < 0) return;
-    const idf = inv.idf(termId) * weight;
-    const norm = bm25.k1 * (1 - bm25.b);
-    const perLength = (bm25.k1 * bm25.b) / (inv.avgLength || 1);
-    const { docs, tfs, lengths } = inv;
-    const end = inv.offsets[termId + 1]!;
-    for (let p = inv.offsets[termId]!; p < end; p++) {
-      const d = docs[p]!;
-      const tf = tfs[p]!;
-      const s = (idf * tf) / (tf + norm + perLength * lengths[d]!);
-      if (into instanceof Float32Array) into[d]! += s;
-      else into.set(d, (into.get(d) ?? 0) + s);
-      if (stamp[d] !== c) {
-        if (stamp[d] === -1) touched[count++] = d;
-        stamp[d] = c;
-        clauses[d]!++;
-        covered[d]! += plan.clauseWeights[c] ?? 0;
-        if (reportClause[c]) coveredByReport[d]! += plan.clauseWeights[c] ?? 0;
-      }
-    }
-  };
-  plan.clauses.forEach((terms, c) => {
-    // Per chunk: each thesaurus alternative's score, to keep only the best (see WeightedTerm).
-    const alternatives = new Map<number, Map<number, number>>();
+  for (let c = 0; c < plan.clauses.length; c++) {
+    const terms = plan.clauses[c]!;
+    const weight = plan.clauseWeights[c] ?? 0;
+    const byReport = reportClause[c] === 1;
+    // Alternatives of the clause, in order of first appearance, each with its terms in order.
+    let alternatives: Map<number, TermScoring[]> | null = null;
     for (const t of terms) {
+      if (t.id < 0) continue;
+      const ts = termScoring(index[t.field], t.id, t.weight, bm25);
       if (t.alternative === undefined) {
-        scoreTerm(index[t.field], t.id, t.weight, c, scores);
+        scoreTerm(s, ts, c, weight, byReport);
         continue;
       }
-      let alt = alternatives.get(t.alternative);
-      if (!alt) alternatives.set(t.alternative, (alt = new Map()));
-      scoreTerm(index[t.field], t.id, t.weight, c, alt);
+      alternatives ??= new Map();
+      let list = alternatives.get(t.alternative);
+      if (!list) alternatives.set(t.alternative, (list = []));
+      list.push(ts);
     }
-    if (alternatives.size === 0) return;
-    const best = new Map<number, number>();
-    for (const alt of alternatives.values()) for (const [d, s] of alt) if (s > (best.get(d) ?? 0)) best.set(d, s);
-    for (const [d, s] of best) scores[d]! += s;
-  });
+    if (!alternatives) continue;
+    // Per row, the best alternative (only a positive sum counts, as before).
+    let bestCount = 0;
+    for (const list of alternatives.values()) {
+      nextAlternative(s);
+      let n = 0;
+      for (const ts of list) n = scoreAlternativeTerm(s, ts, c, weight, byReport, n);
+      for (let i = 0; i < n; i++) {
+        const d = s.altTouched[i]!;
+        const v = alt[d]!;
+        if (v > best[d]!) {
+          if (best[d] === 0) bestTouched[bestCount++] = d;
+          best[d] = v;
+        }
+      }
+    }
+    for (let i = 0; i < bestCount; i++) {
+      const d = bestTouched[i]!;
+      scores[d]! += best[d]!;
+      best[d] = 0;
+    }
+  }
+  const count = s.count;
   const excluded = excludedIds(index, exclude, options.textOf);
   const required = plan.phrases.map((units) => ({ rows: phraseRows(index, units), matches: anyOf(units) }));
+  const checkRows = excluded.size > 0 || required.length > 0;
   const accept = (d: number): boolean => {
     if (excluded.size > 0 && excluded.has(d)) return false;
     if (required.length === 0) return true;
@@ -339,41 +520,63 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   // Coordination: the share of the clauses' weight a chunk matches (a report's own clauses count as matched in it).
   const totalWeight = plan.clauseWeights.reduce((a, b) => a + b, 0);
   const byReport = (options.reportClauses?.clauses ?? []).reduce((a, c) => a + (plan.clauseWeights[c] ?? 0), 0);
-  const coord = plan.coord > 0 && totalWeight > 0 && plan.clauses.length > 1
-    ? (d: number): number => {
-        const matched = covered[d]! + (byReport > 0 && options.reportClauses!.has(d) ? byReport - coveredByReport[d]! : 0);
-        return plan.coord === 1 ? matched / totalWeight : Math.pow(matched / totalWeight, plan.coord);
-      }
-    : null;
-  const best = new TopK(options.k);
+  const inReport = byReport > 0 ? options.reportClauses!.has : null;
+  const coordOn = plan.coord > 0 && totalWeight > 0 && plan.clauses.length > 1;
+  const linear = plan.coord === 1;
+  const best1 = new TopK(options.k);
   // Facets count the best rows whatever the filters: without filters, those are the hits.
   const unfiltered = options.allow ? new TopK(options.k) : null;
   let total = 0;
-  const groups = new Set<number>();
   const { boost, allow, groupOf } = options;
+  // Groups counted: each once, listed in scratch (made a Set below, filled only if iterated).
+  const seenGroup = groupOf ? groupStamps(s, groupOf) : null;
+  const plainGroups = groupOf && !seenGroup ? new Set<number>() : null;
+  const { groupList } = s;
+  const epoch = s.groupEpoch;
+  let floor = best1.floor;
   for (let i = 0; i < count; i++) {
     const d = touched[i]!;
-    if (!accept(d)) continue;
-    const score = (boost ? scores[d]! * boost(d) : scores[d]!) * (coord ? coord(d) : 1);
+    // The row's sums are read and cleared for the next run here (its clause count after the hits).
+    let score: number = scores[d]!;
+    const rowCovered = covered[d]!;
+    const rowCoveredByReport = coveredByReport[d]!;
+    scores[d] = 0;
+    covered[d] = 0;
+    coveredByReport[d] = 0;
+    stamp[d] = -1;
+    if (checkRows && !accept(d)) continue;
+    if (boost) score *= boost(d);
+    if (coordOn) {
+      const matched = rowCovered + (inReport !== null && inReport(d) ? byReport - rowCoveredByReport : 0);
+      score *= linear ? matched / totalWeight : Math.pow(matched / totalWeight, plan.coord);
+    }
     if (unfiltered) {
       unfiltered.offer(d, score);
       if (!allow!(d)) continue;
     }
-    if (groupOf) groups.add(groupOf[d]!);
+    if (seenGroup) {
+      const g = groupOf![d]!;
+      if (seenGroup[g] !== epoch) {
+        seenGroup[g] = epoch;
+        groupList[total++] = g;
+      }
+    } else if (plainGroups) plainGroups.add(groupOf![d]!);
     else total++;
-    if (score > best.floor) best.offer(d, score);
+    if (score > floor) {
+      best1.offer(d, score);
+      floor = best1.floor;
+    }
   }
-  if (groupOf) total = groups.size;
-  const hits = best.result().map((h) => ({ ...h, all: clauses[h.index] === all }));
-  for (let i = 0; i < count; i++) {
-    const d = touched[i]!;
-    scores[d] = 0;
-    clauses[d] = 0;
-    covered[d] = 0;
-    coveredByReport[d] = 0;
-    stamp[d] = -1;
-  }
-  return { hits, unfiltered: (unfiltered ?? best).result(), total, groups };
+  let groups: Set<number>;
+  if (seenGroup) groups = new IdSet(groupList, total, seenGroup.length);
+  else if (plainGroups) {
+    groups = plainGroups;
+    total = plainGroups.size;
+  } else groups = new Set();
+  const hits: KeywordHit[] = best1.result().map((h) => ({ index: h.index, score: h.score, all: clauses[h.index] === all }));
+  for (let i = 0; i < count; i++) clauses[touched[i]!] = 0;
+  s.dirty = false;
+  return { hits, unfiltered: (unfiltered ?? best1).result(), total, groups };
 }
 
 /**

@@ -52,11 +52,32 @@ export class TopK {
     this.scores[i] = score;
   }
 
-  /** Best first. */
+  /** Best first (a heap sort of a copy: the worst kept row goes last, then the next worst, ...). */
   result(): Scored[] {
-    const out: Scored[] = [];
-    for (let i = 0; i < this.n; i++) out.push({ index: this.rows[i]!, score: this.scores[i]! });
-    return out.sort((a, b) => b.score - a.score || a.index - b.index);
+    const rows = this.rows.slice(0, this.n);
+    const scores = this.scores.slice(0, this.n);
+    for (let end = this.n - 1; end > 0; end--) {
+      const row = rows[end]!;
+      const score = scores[end]!;
+      rows[end] = rows[0]!;
+      scores[end] = scores[0]!;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= end) break;
+        const r = l + 1;
+        const c = r < end && this.worse(scores[r]!, rows[r]!, scores[l]!, rows[l]!) ? r : l;
+        if (!this.worse(scores[c]!, rows[c]!, score, row)) break;
+        rows[i] = rows[c]!;
+        scores[i] = scores[c]!;
+        i = c;
+      }
+      rows[i] = row;
+      scores[i] = score;
+    }
+    const out: Scored[] = new Array(this.n);
+    for (let i = 0; i < this.n; i++) out[i] = { index: rows[i]!, score: scores[i]! };
+    return out;
   }
 
   /** Row a ranks below row b (lower score, or the same score and a later row). */
