@@ -23,7 +23,7 @@ import { InvertedIndex } from '../core/inverted-index.ts';
 import { KeywordIndex } from '../core/keyword-index.ts';
 import { planKeywordQuery, runKeyword, type KeywordPlan, type KeywordResult, type KeywordRunOptions } from '../core/keyword-search.ts';
 import { prepareQuery } from '../core/prepared-query.ts';
-import type { ParsedQuery, Unit } from '../core/query.ts';
+import type { Filters, ParsedQuery, Unit } from '../core/query.ts';
 import { SearchEngine } from '../core/search.ts';
 import type { SearchIndex } from '../core/search-index.ts';
 import { loadIndex } from '../server/load-index.ts';
@@ -68,25 +68,28 @@ interface Prepared {
   options: KeywordRunOptions;
 }
 
+/** The search engine with the steps it takes before a keyword run opened to this benchmark. */
+export class InspectedEngine extends SearchEngine {
+  keywordContext(parsed: ParsedQuery, filters: Filters, plan: KeywordPlan): { docBoost: Float32Array | null; reportClauses: KeywordRunOptions['reportClauses'] } {
+    const { docBoost, named } = this.understood(parsed, filters);
+    return { docBoost, reportClauses: this.reportClauses(plan, named) };
+  }
+}
+
 /**
  * Plan a query and make the run options exactly as core/search.ts does for keyword mode (its
- * private understood / reportClauses are used as they are), on `keyword` (a replica of the
- * engine's index when copies > 1: rows map to row % n of the original).
+ * own understood / reportClauses steps), on `keyword` (a replica of the engine's index when
+ * copies > 1: rows map to row % n of the original).
  */
-export function prepare(engine: SearchEngine, keyword: KeywordIndex, q: string, filters: Record<string, unknown> = {}): Prepared {
+export function prepare(engine: InspectedEngine, keyword: KeywordIndex, q: string, filters: Record<string, unknown> = {}): Prepared {
   const index: SearchIndex = engine.index;
   const n = index.chunks.length;
   const { parsed, filters: f } = prepareQuery(q, filters);
-  const e = engine as unknown as {
-    understood: (p: ParsedQuery, f: unknown) => { docBoost: Float32Array | null; named: string[] };
-    reportClauses: (plan: KeywordPlan, named: string[]) => KeywordRunOptions['reportClauses'];
-  };
-  const { docBoost, named } = e.understood(parsed, f);
   const plan = planKeywordQuery(parsed, keyword, engine.tuning.thesaurus, engine.tuning.keyword);
+  const { docBoost, reportClauses: rc } = engine.keywordContext(parsed, f, plan);
   const allowDoc = docPredicate(f);
   const allowed = index.docs.map((d) => allowDoc(d.meta));
   const filtered = Object.keys(filters).length > 0;
-  const rc = e.reportClauses(plan, named);
   const options: KeywordRunOptions = {
     textOf: (i) => index.chunks[i % n]!.text,
     k: 1000,
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
   const t0 = performance.now();
   const index = await loadIndex(resolve(values.index));
-  const engine = new SearchEngine(index, null);
+  const engine = new InspectedEngine(index, null);
   log(`loaded ${index.chunks.length} chunks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const keyword = copies > 1 ? replicateKeyword(index.keyword, copies) : index.keyword;
   if (copies > 1) log(`replicated x${copies}: ${keyword.size} chunks`);

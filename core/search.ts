@@ -105,7 +105,7 @@ export class SearchEngine {
    * Councils and years the free text names that the filters do not already fix, and a score
    * factor per document for them; and every council the text names (`named`, filters or not).
    */
-  private understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[] } {
+  protected understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[] } {
     const read = understand(parsed, this.councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
@@ -124,7 +124,7 @@ export class SearchEngine {
    * The clauses that are the words of the councils a query names, and whether a row is in one of
    * their reports (predecessors and successors count): there the report satisfies those clauses.
    */
-  private reportClauses(plan: KeywordPlan, named: string[]): KeywordRunOptions['reportClauses'] {
+  protected reportClauses(plan: KeywordPlan, named: string[]): KeywordRunOptions['reportClauses'] {
     if (named.length === 0) return undefined;
     const stems = new Set(named.flatMap((c) => queryTerms(c.replace(/&/g, ' and '))));
     const { words } = this.index.keyword;

@@ -9,9 +9,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KEYWORD_WEIGHTS, runKeyword, type KeywordResult } from '../core/keyword-search.ts';
-import { SearchEngine } from '../core/search.ts';
 import type { SearchIndex } from '../core/search-index.ts';
-import { compareResults, prepare } from '../benchmarks/keyword-speed.ts';
+import { compareResults, InspectedEngine, prepare } from '../benchmarks/keyword-speed.ts';
 import { runKeywordReference } from '../benchmarks/keyword-reference.ts';
 import { querySets } from '../benchmarks/scale-queries.ts';
 import { loadIndex } from '../server/load-index.ts';
@@ -43,7 +42,7 @@ beforeAll(async () => {
 });
 
 /** Run both forms on every query and filter; what differs, and how often each path was taken. */
-function compareAll(engine: SearchEngine, filters: Array<Record<string, unknown>>, k?: number) {
+function compareAll(engine: InspectedEngine, filters: Array<Record<string, unknown>>, k?: number) {
   const diffs: string[] = [];
   const seen = { runs: 0, alternatives: 0, reportClauses: 0, boost: 0, phrases: 0, exclude: 0, filtered: 0, hits: 0, partial: 0 };
   for (const q of queries) {
@@ -76,7 +75,7 @@ function compareAll(engine: SearchEngine, filters: Array<Record<string, unknown>
 
 describe('fast keyword scoring = the straightforward form', () => {
   it('gives the same hits, scores, unfiltered rows, totals and groups on generated and hand-written queries, filtered or not', () => {
-    const { diffs, seen } = compareAll(new SearchEngine(index, null), FILTERS);
+    const { diffs, seen } = compareAll(new InspectedEngine(index, null), FILTERS);
     expect(diffs).toEqual([]);
     // Every path was taken (a comparison that never meets a feature proves nothing about it).
     expect(seen.runs).toBeGreaterThan(400);
@@ -91,13 +90,13 @@ describe('fast keyword scoring = the straightforward form', () => {
       { ...DEFAULT_KEYWORD_WEIGHTS, bm25: { k1: 0.9, b: 0.4 } },
     ];
     for (const keyword of variants) {
-      const { diffs } = compareAll(new SearchEngine(index, null, { keyword }), [{}, { from: 2016, to: 2019 }]);
+      const { diffs } = compareAll(new InspectedEngine(index, null, { keyword }), [{}, { from: 2016, to: 2019 }]);
       expect(diffs, JSON.stringify(keyword)).toEqual([]);
     }
   });
 
   it('gives the same after a run that threw (a caller\'s textOf) as the reference does', () => {
-    const engine = new SearchEngine(index, null);
+    const engine = new InspectedEngine(index, null);
     const p = prepare(engine, index.keyword, '"looked after children" health visits');
     expect(p.plan.phrases.length).toBeGreaterThan(0);
     expect(() => runKeyword(index.keyword, p.plan, p.exclude, { ...p.options, textOf: () => { throw new Error('gone'); } })).toThrow('gone');
@@ -109,7 +108,7 @@ describe('fast keyword scoring = the straightforward form', () => {
 
   it('agrees for small and large k (fewer hits than matches, more room than matches)', () => {
     for (const k of [1, 10, 5000]) {
-      const { diffs } = compareAll(new SearchEngine(index, null), [{}, { type: ['ilacs'] }], k);
+      const { diffs } = compareAll(new InspectedEngine(index, null), [{}, { type: ['ilacs'] }], k);
       expect(diffs, `k=${k}`).toEqual([]);
     }
   });
