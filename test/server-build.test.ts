@@ -24,7 +24,9 @@ const QUERY = 'teenage pregnancy';
 
 beforeAll(async () => {
   await mkdir(REPO, { recursive: true });
-  for (const d of ['core', 'server', 'indexer', 'embed', 'scripts']) await cp(join(ROOT, d), join(REPO, d), { recursive: true });
+  // Every source folder the project compiles (tsconfig.json), but the tests and their scratch data.
+  const { include } = JSON.parse(await readFile(join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] };
+  for (const d of include.filter((d) => d !== 'test')) await cp(join(ROOT, d), join(REPO, d), { recursive: true });
   for (const f of ['package.json', 'tsconfig.json']) await copyFile(join(ROOT, f), join(REPO, f));
   for (const d of ['node_modules', 'models']) await symlink(join(ROOT, d), join(REPO, d));
   await mkdir(CORPUS, { recursive: true });
