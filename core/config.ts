@@ -11,6 +11,22 @@ import { AppError } from './errors.ts';
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+export const ENGINES = ['embedded', 'opensearch'] as const;
+export type EngineKind = (typeof ENGINES)[number];
+
+/** How to reach OpenSearch (ENGINE=opensearch, and the OpenSearch indexer). */
+export interface OpenSearchConfig {
+  url: string;
+  user: string | null;
+  password: string | null;
+  /** PEM file of the CA that signed the cluster's certificate, or null for the system CAs. */
+  ca: string | null;
+  /** The alias searches read; each build writes a new index behind it. */
+  index: string;
+  /** Longest wait for one OpenSearch request before the server answers 503 (ms). */
+  timeoutMs: number;
+}
+
 export interface Config {
   corpusDir: string;
   indexDir: string;
@@ -26,6 +42,9 @@ export interface Config {
   /** Chunks from which meaning search scans int8 vectors and re-scores the best (embed/quantized-search.ts) instead of every float vector. */
   quantizedMinChunks: number;
   logFormat: LogFormat;
+  /** Where searches run: the in-process index (default) or an OpenSearch cluster. */
+  engine: EngineKind;
+  opensearch: OpenSearchConfig;
 }
 
 /** Every variable config() reads, with what it means and its default: for --help and the README. */
@@ -41,6 +60,13 @@ export const CONFIG_VARIABLES: ReadonlyArray<readonly [name: string, meaning: st
   ['EMBED_THREADS', 'onnxruntime threads per model (default 2)'],
   ['QUANTIZED_MIN_CHUNKS', 'chunks from which meaning search scans int8 vectors, then re-scores the best exactly (default 100000)'],
   ['LOG_FORMAT', 'text, or json for one JSON object per line (default text)'],
+  ['ENGINE', 'embedded (default: the index in this process) or opensearch (docs/scale-out.md)'],
+  ['OPENSEARCH_URL', 'the OpenSearch cluster (default http://127.0.0.1:9200)'],
+  ['OPENSEARCH_USER', 'OpenSearch user for basic auth (default none)'],
+  ['OPENSEARCH_PASSWORD', 'its password (default none)'],
+  ['OPENSEARCH_CA', 'PEM file of the CA of the cluster\'s TLS certificate (default the system CAs)'],
+  ['OPENSEARCH_INDEX', 'alias the server reads and the indexer switches (default ofsted-chunks)'],
+  ['OPENSEARCH_TIMEOUT_MS', 'longest wait for one OpenSearch request, then 503 (default 10000)'],
 ];
 
 /** The environment part of every command's --help. */
@@ -69,6 +95,13 @@ export function parseConfig(env: Env): Config {
   };
   const logFormat = (text('LOG_FORMAT') ?? 'text').toLowerCase();
   if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat.slice(0, 40)}")`);
+  const engine = (text('ENGINE') ?? 'embedded').toLowerCase();
+  if (!(ENGINES as readonly string[]).includes(engine)) problems.push(`ENGINE must be one of ${ENGINES.join(', ')} (got "${engine.slice(0, 40)}")`);
+  const url = text('OPENSEARCH_URL') ?? 'http://127.0.0.1:9200';
+  if (!/^https?:\/\/[^\s/]+/.test(url)) problems.push(`OPENSEARCH_URL must be an http:// or https:// URL (got "${url.slice(0, 60)}")`);
+  const alias = text('OPENSEARCH_INDEX') ?? 'ofsted-chunks';
+  if (!/^[a-z0-9][a-z0-9_-]{0,100}$/.test(alias)) problems.push(`OPENSEARCH_INDEX must be lower-case letters, digits, - and _ (got "${alias.slice(0, 40)}")`);
+  if ((text('OPENSEARCH_USER') === null) !== (text('OPENSEARCH_PASSWORD') === null)) problems.push('OPENSEARCH_USER and OPENSEARCH_PASSWORD go together (set both or neither)');
   const config: Config = {
     corpusDir: resolve(text('CORPUS_DIR') ?? 'corpus'),
     indexDir: resolve(text('INDEX_DIR') ?? 'data'),
@@ -81,6 +114,15 @@ export function parseConfig(env: Env): Config {
     embedThreads: int('EMBED_THREADS', 2, 1, 256),
     quantizedMinChunks: int('QUANTIZED_MIN_CHUNKS', 100_000, 0, 1_000_000_000),
     logFormat: logFormat as LogFormat,
+    engine: engine as EngineKind,
+    opensearch: {
+      url: url.replace(/\/+$/, ''),
+      user: text('OPENSEARCH_USER'),
+      password: text('OPENSEARCH_PASSWORD'),
+      ca: text('OPENSEARCH_CA') === null ? null : resolve(text('OPENSEARCH_CA')!),
+      index: alias,
+      timeoutMs: int('OPENSEARCH_TIMEOUT_MS', 10_000, 100, 600_000),
+    },
   };
   if (problems.length > 0) throw new AppError('invalid_config', `Config: ${problems.join('; ')}`);
   return config;

@@ -7,15 +7,23 @@ import { prepareQuery } from './prepared-query.ts';
 import { findAll } from './text-match.ts';
 import { docSummary } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
-import type { ProcessedDoc } from './types.ts';
+import type { DocMeta, ProcessedDoc } from './types.ts';
 
 export function listItem(d: ProcessedDoc): DocListItem {
-  return { ...docSummary(d.meta), pages: d.meta.pages, words: d.meta.words, chunks: d.chunks.length, paragraphs: d.paragraphs.length };
+  return docListItem(d.meta, d.chunks.length, d.paragraphs.length);
+}
+
+export function docListItem(meta: DocMeta, chunks: number, paragraphs: number): DocListItem {
+  return { ...docSummary(meta), pages: meta.pages, words: meta.words, chunks, paragraphs };
 }
 
 export function listDocuments(index: SearchIndex): DocumentsResponse {
-  const documents = index.docs.map(listItem).sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title));
-  return { documents };
+  return sortedList(index.docs.map(listItem));
+}
+
+/** The document list, newest first. */
+export function sortedList(items: DocListItem[]): DocumentsResponse {
+  return { documents: items.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title)) };
 }
 
 /** A link to the original file: every path segment encoded. */
@@ -29,7 +37,11 @@ export function fileUrl(source: string, page?: number | null): string {
  * one text matcher (core/text-match.ts) on the server, so the reader shows what the counts count.
  */
 export function getDocument(index: SearchIndex, id: string, q?: string): DocumentResponse {
-  const d = index.docById.get(id);
+  return documentResponse(index.docById.get(id) ?? null, id, q);
+}
+
+/** The reader's view of a document (null: a 404 naming the id). */
+export function documentResponse(d: ProcessedDoc | null, id: string, q?: string): DocumentResponse {
   if (!d) throw new AppError('not_found', `Request: no document with id "${id.slice(0, 100)}"`);
   const prepared = q ? prepareQuery(q) : null;
   const words = prepared ? prepared.parsed.clauses.flatMap((c) => c.any) : [];

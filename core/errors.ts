@@ -1,7 +1,8 @@
 /**
  * Errors with a stable code. Every message starts with a fixed prefix naming the part of the
  * product that raised it, so logs and tests can rely on the text:
- *   "Index: ...", "Embedder: ...", "Ingest: ...", "Query: ...", "Request: ...", "Config: ...".
+ *   "Index: ...", "Embedder: ...", "Ingest: ...", "Query: ...", "Request: ...", "Config: ...",
+ *   "Engine: ...".
  */
 export type ErrorCode =
   | 'invalid_parameter' // 400: a request parameter is malformed or out of range
@@ -17,6 +18,8 @@ export type ErrorCode =
   | 'embedder_mismatch' // index was built with another embedder
   | 'unreadable_file' // ingest could not read a file (the indexer skips it)
   | 'invalid_config' // an environment variable has a bad value (core/config.ts)
+  | 'not_implemented' // 501: this endpoint is not answered by the configured engine (yet)
+  | 'engine_unavailable' // 503: the search engine (OpenSearch) is unreachable, too slow or failing
   | 'internal';
 
 export class AppError extends Error {
@@ -47,6 +50,10 @@ function defaultStatus(code: ErrorCode): number {
       return 413;
     case 'rate_limited':
       return 429;
+    case 'not_implemented':
+      return 501;
+    case 'engine_unavailable':
+      return 503;
     default:
       return 500;
   }

@@ -174,7 +174,8 @@ export function per10kWords(occurrences: number, words: number): number {
   return words > 0 ? Math.round((occurrences / words) * 10_000 * 100) / 100 : 0;
 }
 
-function byYear(docs: ProcessedDoc[], all: Mention[]): YearCount[] {
+/** Counts per year over the reports searched (`docs`: only their metadata is read). */
+export function byYear(docs: Array<Pick<ProcessedDoc, 'meta'>>, all: Mention[]): YearCount[] {
   const years = new Map<number, YearCount & { words: number }>();
   for (const d of docs) {
     if (d.meta.year === null) continue;
@@ -199,7 +200,7 @@ function byYear(docs: ProcessedDoc[], all: Mention[]): YearCount[] {
     .map(({ words, ...y }) => ({ ...y, per10kWords: per10kWords(y.occurrences, words) }));
 }
 
-function byCouncil(all: Mention[]): CouncilCount[] {
+export function byCouncil(all: Mention[]): CouncilCount[] {
   const out = new Map<string, CouncilCount & { docs: Set<string> }>();
   for (const m of all) {
     const name = m.doc.meta.council ?? 'Unknown';

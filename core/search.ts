@@ -10,7 +10,7 @@ import type { ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
-import { councilNames, understand, type Understood } from './understand.ts';
+import { councilNames, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
 import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordRunOptions, type KeywordWeights } from './keyword-search.ts';
 import { queryTerms } from './keyword-options.ts';
@@ -107,11 +107,7 @@ export class SearchEngine {
    */
   protected understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[] } {
     const read = understand(parsed, this.councils);
-    const understood: Understood = {
-      councils: filters.council.length > 0 ? [] : read.councils,
-      years: filters.from !== null || filters.to !== null ? [] : read.years,
-      types: filters.type.length > 0 ? [] : read.types,
-    };
+    const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
     const named = read.councils;
     if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null, named };
@@ -151,7 +147,7 @@ export class SearchEngine {
     const allowDoc = docPredicate(filters);
     const allowed = index.docs.map((d) => allowDoc(d.meta));
     const want = Math.max(CANDIDATES, offset + limit + 100);
-    const { understood, docBoost, named } = req.understand === false ? { understood: { councils: [], years: [], types: [] }, docBoost: null, named: [] } : this.understood(parsed, filters);
+    const { understood, docBoost, named } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, docBoost: null, named: [] } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
     const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named);

@@ -9,7 +9,7 @@
  * letters, the name must be capitalised as names are ("Reading", not "reading books"); an
  * all-lower-case query is read as typed.
  */
-import type { ParsedQuery } from './query.ts';
+import type { Filters, ParsedQuery } from './query.ts';
 import { tokensOf } from './text-match.ts';
 import type { ReportType } from './types.ts';
 
@@ -77,4 +77,16 @@ export function understand(parsed: ParsedQuery, names: Name[]): Understood {
     }
   }
   return { councils, years, types };
+}
+
+/** Nothing read from the text (understanding switched off). */
+export const NOTHING_UNDERSTOOD: Understood = { councils: [], years: [], types: [] };
+
+/** What was read, less what a filter of the same kind already decides (a filter wins). */
+export function unlessFiltered(read: Understood, filters: Filters): Understood {
+  return {
+    councils: filters.council.length > 0 ? [] : read.councils,
+    years: filters.from !== null || filters.to !== null ? [] : read.years,
+    types: filters.type.length > 0 ? [] : read.types,
+  };
 }

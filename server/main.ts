@@ -16,6 +16,7 @@ import { cliArgs } from '../scripts/cli.ts';
 import { createApp } from './app.ts';
 import { loadIndex, loadIndexEmbedder } from './load-index.ts';
 import { eventLine, writeLine, type LogFields, type LogLevel } from './log.ts';
+import { openSearchProduct } from './opensearch-service.ts';
 import { Service } from './service.ts';
 
 export interface ServerOptions {
@@ -60,6 +61,7 @@ export function defaultWebDir(): string | null {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const t0 = performance.now();
   const cfg = config();
+  if (cfg.engine === 'opensearch') return startRemoteServer(options, t0);
   const indexDir = options.indexDir ?? cfg.indexDir;
   const index = await loadIndex(indexDir);
   const embedder = await loadIndexEmbedder(index);
@@ -72,23 +74,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     rateLimitPerMinute: options.rateLimitPerMinute ?? cfg.rateLimit,
     now: options.now,
   });
-  const app = createApp(service);
-  const host = options.host ?? cfg.host;
-  const port = options.port ?? cfg.port;
-  const headersTimeout = options.headersTimeoutMs ?? 10_000;
-  const serverOptions = {
-    // 64 KB of request line and headers: room for every request the API's schemas allow (core/api-schema.ts).
-    maxHeaderSize: MAX_HEADER_BYTES,
-    headersTimeout,
-    requestTimeout: Math.max(headersTimeout, options.requestTimeoutMs ?? 30_000),
-    connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1_000,
-  };
-  const server: ServerType = await new Promise((ok) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, () => ok(s));
-  });
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const { server, url } = await listen(service, options);
   log(`server: listening on ${url} (${index.docs.length} documents, ${index.chunks.length} chunks, embedder ${embedder.info.id}, ready in ${Math.round(performance.now() - t0)} ms)`,
     { url, documents: index.docs.length, chunks: index.chunks.length, embedder: embedder.info.id, buildId: index.manifest.buildId });
   if (!service.options.webDir) log('server: no built web UI in dist/web (run "npm run build:web"); serving the API only', {}, 'warn');
@@ -147,6 +133,53 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (timer) clearInterval(timer);
       await new Promise<void>((ok) => server.close(() => ok()));
       await service.engine.embedder?.dispose();
+    },
+  };
+}
+
+/** Listen on HOST:PORT with the connection limits of ServerOptions. */
+async function listen(service: Service, options: ServerOptions): Promise<{ server: ServerType; url: string }> {
+  const app = createApp(service);
+  const cfg = config();
+  const host = options.host ?? cfg.host;
+  const port = options.port ?? cfg.port;
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const serverOptions = {
+    // 64 KB of request line and headers: room for every request the API's schemas allow (core/api-schema.ts).
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, options.requestTimeoutMs ?? 30_000),
+    connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1_000,
+  };
+  const server: ServerType = await new Promise((ok) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, () => ok(s));
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  return { server, url };
+}
+
+/** ENGINE=opensearch: serve from the OpenSearch alias (no index folder, no reload timer: a rebuild switches the alias). */
+async function startRemoteServer(options: ServerOptions, t0: number): Promise<RunningServer> {
+  const cfg = config();
+  const remote = await openSearchProduct(cfg, (message) => log(message, {}, 'warn'));
+  const service = new Service(remote, {
+    corpusDir: options.corpusDir ?? cfg.corpusDir,
+    webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? cfg.rateLimit,
+    now: options.now,
+  });
+  const { server, url } = await listen(service, options);
+  log(`server: listening on ${url} (OpenSearch ${cfg.opensearch.url}, alias ${cfg.opensearch.index}, embedder ${remote.embedder?.info.id}, ready in ${Math.round(performance.now() - t0)} ms)`,
+    { url, engine: 'opensearch', opensearch: cfg.opensearch.url, alias: cfg.opensearch.index });
+  return {
+    url,
+    service,
+    indexChecks: () => 0,
+    close: async () => {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await remote.embedder?.dispose();
     },
   };
 }

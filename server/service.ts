@@ -1,8 +1,11 @@
 /**
  * What the routes serve from: the search engine over the current index, swapped atomically when
- * a new index is loaded (a request sees the old engine or the new one, never a mix).
+ * a new index is loaded (a request sees the old engine or the new one, never a mix); or, with
+ * ENGINE=opensearch, the product over a remote engine (`remote`), whose own views switch builds.
  */
 import type { RefusedIndex } from '../core/api-types.ts';
+import { EngineSearch } from '../core/engine-search.ts';
+import { AppError } from '../core/errors.ts';
 import type { SearchEngine } from '../core/search.ts';
 
 export interface ServiceOptions {
@@ -19,23 +22,33 @@ export interface ServiceOptions {
 }
 
 export class Service {
-  private current: SearchEngine;
+  private current: SearchEngine | null;
+  /** The remote engine's product (ENGINE=opensearch), or null for the embedded engine. */
+  readonly remote: EngineSearch | null;
   readonly options: ServiceOptions;
   /** A newer index on disk that failed to load (shown by /api/health), until one loads or the manifest is back to the served build. */
   refused: RefusedIndex | null = null;
 
-  constructor(engine: SearchEngine, options: ServiceOptions) {
-    this.current = engine;
+  constructor(engine: SearchEngine | EngineSearch, options: ServiceOptions) {
+    this.remote = engine instanceof EngineSearch ? engine : null;
+    this.current = engine instanceof EngineSearch ? null : engine;
     this.options = options;
   }
 
+  /** The embedded engine; with a remote engine, a 501 for the routes it does not answer yet. */
   get engine(): SearchEngine {
+    if (!this.current) throw new AppError('not_implemented', 'Request: this endpoint is not answered with ENGINE=opensearch yet (docs/scale-out.md); use ENGINE=embedded');
+    return this.current;
+  }
+
+  /** The embedded engine, or null with a remote one. */
+  get embedded(): SearchEngine | null {
     return this.current;
   }
 
   /** Switch to a new engine; requests already running keep the one they started with. */
   swap(engine: SearchEngine): SearchEngine {
-    const old = this.current;
+    const old = this.engine;
     this.current = engine;
     return old;
   }

@@ -20,6 +20,6 @@ function route(example: string | undefined) {
 }
 
 export function councilsRoute(service: Service): OpenAPIHono {
-  const example = service.engine.index.docs.find((d) => d.meta.council)?.meta.council ?? undefined;
+  const example = service.embedded?.index.docs.find((d) => d.meta.council)?.meta.council ?? undefined;
   return new OpenAPIHono().openapi(route(example), (c) => c.json(councilRecord(service.engine.index, c.req.valid('param').name, c.req.valid('query').q), 200));
 }

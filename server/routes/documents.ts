@@ -30,6 +30,10 @@ function one(example: string | undefined) {
 
 export function documentsRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono()
-    .openapi(list, (c) => c.json(listDocuments(service.engine.index), 200))
-    .openapi(one(service.engine.index.docs[0]?.meta.id), (c) => c.json(getDocument(service.engine.index, c.req.valid('param').id, c.req.valid('query').q), 200));
+    .openapi(list, async (c) => c.json(service.remote ? await service.remote.listDocuments() : listDocuments(service.engine.index), 200))
+    .openapi(one(service.embedded?.index.docs[0]?.meta.id), async (c) => {
+      const { id } = c.req.valid('param');
+      const { q } = c.req.valid('query');
+      return c.json(service.remote ? await service.remote.document(id, q) : getDocument(service.engine.index, id, q), 200);
+    });
 }

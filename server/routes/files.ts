@@ -41,7 +41,7 @@ function route(example: string | undefined) {
 
 export function filesRoute(service: Service): OpenAPIHono {
   const app = new OpenAPIHono();
-  app.openAPIRegistry.registerPath(route(service.engine.index.docs[0]?.meta.source));
+  app.openAPIRegistry.registerPath(route(service.embedded?.index.docs[0]?.meta.source));
   app.get('/*', async (c, next) => {
     const notFound = new AppError('not_found', 'Request: no such file in the corpus');
     const rawPath = new URL(c.req.url).pathname.replace(/^\/files\//, '');
@@ -51,7 +51,7 @@ export function filesRoute(service: Service): OpenAPIHono {
     } catch {
       throw notFound;
     }
-    const doc = service.engine.index.docs.find((d) => d.meta.source === source);
+    const doc = service.remote ? await service.remote.docBySource(source) : service.engine.index.docs.find((d) => d.meta.source === source)?.meta;
     if (!doc || source.split('/').some((s) => s === '..' || s === '.' || s === '') || source.includes('\0')) throw notFound;
     const root = await realpath(service.options.corpusDir).catch(() => null);
     const full = root ? await realpath(join(root, ...source.split('/'))).catch(() => null) : null;
@@ -60,7 +60,7 @@ export function filesRoute(service: Service): OpenAPIHono {
     if (!info || !info.isFile()) throw notFound;
     const res = await serveStatic({ path: full, onNotFound: () => { throw notFound; } })(c, next);
     if (!res) throw notFound;
-    if (res.status !== 416) res.headers.set('Content-Type', TYPES[doc.meta.format] ?? 'application/octet-stream');
+    if (res.status !== 416) res.headers.set('Content-Type', TYPES[doc.format] ?? 'application/octet-stream');
     else res.headers.delete('Content-Type');
     res.headers.set('Accept-Ranges', 'bytes');
     res.headers.set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(source.split('/').pop()!)}`);

@@ -13,7 +13,13 @@ const route = createRoute({
 });
 
 export function healthRoute(service: Service): OpenAPIHono {
-  return new OpenAPIHono().openapi(route, (c) => {
+  return new OpenAPIHono().openapi(route, async (c) => {
+    if (service.remote) {
+      // With OpenSearch: what the alias serves now (503 when it cannot be reached).
+      const info = await service.remote.info();
+      const remote: HealthResponse = { status: 'ok', documents: info.documents, chunks: info.chunks, embedder: service.remote.embedder?.info ?? info.embedder, builtAt: info.builtAt };
+      return c.json(remote, 200);
+    }
     const { index, embedder } = service.engine;
     const refused = service.refused;
     const body: HealthResponse = {

@@ -32,7 +32,7 @@ export function mentionYearsRoute(service: Service): OpenAPIHono {
     const { q, format, ...filters } = c.req.valid('query');
     const themes = [];
     for (const theme of q) {
-      const { query, total, occurrences, byYear } = await cooperatively(mentionsInSteps(service.engine.index, { q: theme, filters, limit: 0 }));
+      const { query, total, occurrences, byYear } = service.remote ? await service.remote.mentions({ q: theme, filters, limit: 0 }) : await cooperatively(mentionsInSteps(service.engine.index, { q: theme, filters, limit: 0 }));
       themes.push({ query, total, occurrences, byYear });
     }
     if (format === 'json') return c.json({ themes }, 200);

@@ -20,7 +20,7 @@ export function searchRoute(service: Service): OpenAPIHono {
   const semanticGate = new Gate(config().semanticConcurrency);
   return new OpenAPIHono().openapi(route, async (c) => {
     const { q, mode, limit, offset, understand, ...filters } = c.req.valid('query');
-    const engine = service.engine;
+    const engine = service.remote ?? service.engine;
     const run = () => engine.search({ q, mode, limit, offset, filters, understand: understand === 'on' });
     // Meaning searches take turns; keyword searches never wait behind them.
     return c.json(await (mode === 'keyword' ? run() : semanticGate.run(run)), 200);

@@ -18,7 +18,7 @@ function route(example: string | undefined) {
 }
 
 export function similarRoute(service: Service): OpenAPIHono {
-  return new OpenAPIHono().openapi(route(service.engine.index.chunks[0]?.id), (c) => {
+  return new OpenAPIHono().openapi(route(service.embedded?.index.chunks[0]?.id), (c) => {
     const { id, limit, ...filters } = c.req.valid('query');
     return c.json(similar(service.engine.index, { id, limit, filters }), 200);
   });

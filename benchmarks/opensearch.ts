@@ -1,0 +1,89 @@
+/**
+ * npm run bench:opensearch: the embedded engine and OpenSearch on the same machine, the same
+ * index and the same queries, in one run. Writes the saved index (default data/scale) into
+ * OpenSearch (OPENSEARCH_URL) as a new build behind the alias `bench-opensearch` (timed), then
+ * runs every judged query of a set in each mode against both engines, one after the other per
+ * query, and prints p50/p95 latency and MRR@10 / nDCG@10 per engine and mode as Markdown.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { SearchMode } from '../core/api-types.ts';
+import { config } from '../core/config.ts';
+import { EngineSearch } from '../core/engine-search.ts';
+import { SearchEngine } from '../core/search.ts';
+import { OpenSearchClient } from '../opensearch/client.ts';
+import { OpenSearchEngine } from '../opensearch/engine.ts';
+import { writeOpenSearchIndex } from '../opensearch/write-index.ts';
+import { cliArgs } from '../scripts/cli.ts';
+import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
+import { machineLine, percentile } from './machine.ts';
+import { judgedQueries, mean, scoreQuery, type JudgedQuery, type QueryScores } from './relevance.ts';
+
+const USAGE = `usage: npm run bench:opensearch -- [--index DIR] [--set FILE] [--shards N] [--modes LIST]
+Index time into OpenSearch (OPENSEARCH_URL) and, on the same queries in one run, p50/p95 latency
+and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode; prints Markdown.
+  --index DIR    saved index (default data/scale)
+  --set FILE     judged queries (default ../shared/eval/scale/known-item.json)
+  --shards N     primary shards of the OpenSearch index (default 1)
+  --modes LIST   modes to run (default keyword,semantic,hybrid)
+  -h, --help     show this help`;
+
+const ALIAS = 'bench-opensearch';
+
+async function main(): Promise<void> {
+  const { values } = cliArgs(USAGE, {
+    options: {
+      index: { type: 'string', default: 'data/scale' },
+      set: { type: 'string', default: '../shared/eval/scale/known-item.json' },
+      shards: { type: 'string', default: '1' },
+      modes: { type: 'string', default: 'keyword,semantic,hybrid' },
+    },
+  });
+  const cfg = config();
+  const index = await loadIndex(resolve(values.index!));
+  const embedder = await loadIndexEmbedder(index);
+  const queries = judgedQueries(JSON.parse(await readFile(resolve(values.set!), 'utf8')) as { queries: JudgedQuery[] });
+  const client = new OpenSearchClient({ ...cfg.opensearch, timeoutMs: 60_000 });
+  const written = await writeOpenSearchIndex(client, index, { alias: ALIAS, shards: Number(values.shards), replicas: 0, log: (l) => process.stderr.write(`${l}\n`) });
+  const embedded = new SearchEngine(index, embedder);
+  const remote = new EngineSearch(new OpenSearchEngine(client, { alias: ALIAS }), embedder);
+  const run = { embedded: (q: string, mode: SearchMode) => embedded.search({ q, mode, limit: 100 }), opensearch: (q: string, mode: SearchMode) => remote.search({ q, mode, limit: 100 }) };
+  // Warm both (model, caches, OpenSearch's first queries).
+  for (const q of queries.slice(0, 5)) for (const r of Object.values(run)) await r(q.query, 'hybrid');
+  const rows: string[] = [];
+  for (const mode of values.modes!.split(',').map((m) => m.trim()) as SearchMode[]) {
+    const times: Record<string, number[]> = { embedded: [], opensearch: [] };
+    const scores: Record<string, QueryScores[]> = { embedded: [], opensearch: [] };
+    for (const [i, q] of queries.entries()) {
+      // Alternate which engine goes first, so neither always gets a warm model cache.
+      const order = i % 2 === 0 ? (['embedded', 'opensearch'] as const) : (['opensearch', 'embedded'] as const);
+      for (const name of order) {
+        const t0 = performance.now();
+        const res = await run[name](q.query, mode);
+        times[name]!.push(performance.now() - t0);
+        scores[name]!.push(scoreQuery(res.results, q.relevant));
+      }
+    }
+    for (const name of ['embedded', 'opensearch']) {
+      const t = times[name]!.sort((a, b) => a - b);
+      const s = mean(scores[name]!);
+      rows.push(`| ${mode} | ${name} | ${percentile(t, 50).toFixed(1)} | ${percentile(t, 95).toFixed(1)} | ${s.mrr10.toFixed(3)} | ${s.ndcg10.toFixed(3)} |`);
+    }
+  }
+  process.stdout.write([
+    `OpenSearch against the embedded engine, ${machineLine()}; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Index into OpenSearch (${client.url}, ${values.shards} shard(s), 0 replicas): ${written.records} records (${written.documents} documents, ${written.paragraphs} paragraphs, ${written.chunks} chunks with vectors) in ${written.seconds} s, alias switched.`,
+    '',
+    '| mode | engine | p50 ms | p95 ms | MRR@10 | nDCG@10 |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n'));
+  await embedder.dispose();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,332 @@
+/**
+ * The product over an Engine (core/engine.ts): search in three modes, every mention, the
+ * document list and the reader, with the same JSON contract (core/api-schema.ts) as the embedded
+ * engine (core/search.ts, core/mentions.ts, core/documents.ts). The engine only finds candidates;
+ * the query language, filters and facets, understanding, fusion, near-duplicate collapsing,
+ * snippets, citations, phrase checks and counting are the shared modules of core/.
+ */
+import type { DocumentResponse, DocumentsResponse, MentionsResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import { documentResponse, docListItem, sortedList } from './documents.ts';
+import type { Embedder } from './embedder.ts';
+import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, ScoredChunk } from './engine.ts';
+import { AppError, badParam } from './errors.ts';
+import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
+import { fuse } from './fusion.ts';
+import { byCouncil, byYear, findMentions, mentionItem, type Mention, type MentionsRequest } from './mentions.ts';
+import { prepareQuery, type PreparedQuery } from './prepared-query.ts';
+import { semanticText, type Filters, type ParsedQuery } from './query.ts';
+import { queryTerms } from './keyword-options.ts';
+import { toResultItem } from './result-item.ts';
+import { DEFAULT_TUNING, type SearchRequest, type SearchTuning } from './search.ts';
+import { sentenceSpans } from './sentences.ts';
+import { findAll, type Matchable } from './text-match.ts';
+import { findSynonyms } from './thesaurus.ts';
+import { councilNames, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
+import type { DocMeta, Paragraph, ProcessedDoc } from './types.ts';
+import { dotRow } from './vectors.ts';
+
+/** As core/search.ts: candidates ranked per query, and meaning-only results given a focus sentence. */
+const CANDIDATES = 1000;
+const FOCUS_RESULTS = 3;
+const FOCUS_SENTENCES = 8;
+
+interface Ranked {
+  index: number;
+  score: number;
+  keyword: boolean;
+  semantic: boolean;
+}
+
+interface Collapsed extends Ranked {
+  duplicates: number;
+  others: number[];
+}
+
+/** Per view: documents by id and the council names understanding reads. */
+interface ViewDocs {
+  byId: Map<string, DocEntry>;
+  councils: ReturnType<typeof councilNames>;
+}
+
+const viewDocs = new WeakMap<EngineView, ViewDocs>();
+
+function docsOf(view: EngineView): ViewDocs {
+  let v = viewDocs.get(view);
+  if (!v) {
+    v = {
+      byId: new Map(view.documents.map((d) => [d.meta.id, d])),
+      councils: councilNames(view.documents.flatMap((d) => (d.meta.council ? [d.meta.council] : []))),
+    };
+    viewDocs.set(view, v);
+  }
+  return v;
+}
+
+export class EngineSearch {
+  readonly engine: Engine;
+  readonly embedder: Embedder | null;
+  readonly tuning: SearchTuning;
+
+  constructor(engine: Engine, embedder: Embedder | null, tuning: Partial<SearchTuning> = {}) {
+    this.engine = engine;
+    this.embedder = embedder;
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+  }
+
+  info(): Promise<EngineInfo> {
+    return this.engine.withView(async (view) => view.info);
+  }
+
+  /** The metadata of the document whose original file is `source`, or null. */
+  docBySource(source: string): Promise<DocMeta | null> {
+    return this.engine.withView(async (view) => view.documents.find((d) => d.meta.source === source)?.meta ?? null);
+  }
+
+  listDocuments(): Promise<DocumentsResponse> {
+    return this.engine.withView(async (view) => sortedList(view.documents.map((d) => docListItem(d.meta, d.chunks, d.paragraphs))));
+  }
+
+  document(id: string, q?: string): Promise<DocumentResponse> {
+    // The query is checked before the engine is asked.
+    if (q) prepareQuery(q);
+    return this.engine.withView(async (view) => documentResponse(await view.document(id), id, q));
+  }
+
+  search(req: SearchRequest): Promise<SearchResponse> {
+    const mode = req.mode ?? 'hybrid';
+    const prepared = prepareQuery(req.q, req.filters);
+    if (mode !== 'keyword' && !this.embedder) throw badParam('mode', `"${mode}" needs the embedding model, which is not loaded; use mode=keyword`);
+    return this.engine.withView((view) => this.searchView(view, req, mode, prepared));
+  }
+
+  private async searchView(view: EngineView, req: SearchRequest, mode: SearchMode, prepared: PreparedQuery): Promise<SearchResponse> {
+    const t0 = performance.now();
+    const limit = req.limit ?? 10;
+    const offset = req.offset ?? 0;
+    const { parsed, filters } = prepared;
+    const { tuning } = this;
+    if (mode !== 'keyword' && view.info.embedder.id !== this.embedder!.info.id) {
+      throw new AppError('embedder_mismatch', `Embedder: the index was built with "${view.info.embedder.id}" but the server runs "${this.embedder!.info.id}"; restart the server`);
+    }
+    const docs = docsOf(view);
+    const allowDocs = isEmpty(filters) ? null : new Set(view.documents.filter((d) => docPredicate(filters)(d.meta)).map((d) => d.meta.id));
+    const { understood, boosts } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>() } : this.understood(view, parsed, filters);
+    const want = Math.max(CANDIDATES, offset + limit + 100);
+
+    // Chunks are numbered per request, for fusion and collapsing.
+    const rows: ScoredChunk[] = [];
+    const rowOf = new Map<string, number>();
+    const row = (c: ScoredChunk): number => {
+      let r = rowOf.get(c.id);
+      if (r === undefined) {
+        r = rows.length;
+        rows.push(c);
+        rowOf.set(c.id, r);
+      }
+      return r;
+    };
+
+    const hasPhrases = parsed.clauses.some((c) => c.any.some((u) => u.kind === 'phrase' || u.kind === 'exact'));
+    const needsKeyword = mode !== 'semantic' || hasPhrases;
+    const keyword: KeywordCandidates = needsKeyword
+      ? await view.keyword({ prepared, k: want, allowDocs, boosts, thesaurus: tuning.thesaurus && mode !== 'semantic', weights: tuning.keyword })
+      : { hits: [], total: 0, groups: new Set(), unfiltered: [] };
+    const keywordList = keyword.hits.map((h) => ({ index: row(h), score: h.score }));
+    let list: Ranked[];
+    let total: number;
+    let facetChunks: ScoredChunk[] = keyword.unfiltered;
+    let queryVector: Float32Array | null = null;
+    if (mode === 'keyword') {
+      list = keywordList.map((h) => ({ ...h, keyword: true, semantic: false }));
+      total = keyword.total;
+    } else {
+      queryVector = await this.embedder!.embedQuery(semanticText(parsed));
+      const boostOf = (c: ScoredChunk): number => boosts.get(c.docId) ?? 1;
+      const within = hasPhrases ? keyword.hits.map((h) => h.id) : null;
+      const excludeQuery = parsed.exclude.length > 0 ? prepared : null;
+      const nearest = within && within.length === 0 ? [] : await view.nearest({ vector: queryVector, k: tuning.semanticK, allowDocs, within, excludeQuery });
+      // Reports of a council or year named in the query: their chunks may be lifted in by the boost.
+      const boosted = [...boosts.keys()].filter((id) => !allowDocs || allowDocs.has(id));
+      const lifted = boosted.length > 0 && (!within || within.length > 0)
+        ? await view.nearest({ vector: queryVector, k: tuning.semanticK, allowDocs: new Set(boosted), within, excludeQuery })
+        : [];
+      const cosine = new Map<number, number>();
+      for (const c of [...nearest, ...lifted]) cosine.set(row(c), c.score * boostOf(c));
+      const semantic = [...cosine].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index).slice(0, tuning.semanticK);
+      if (mode === 'semantic') {
+        list = semantic.map((h) => ({ ...h, keyword: false, semantic: true }));
+        total = new Set(semantic.map((h) => rows[h.index]!.group)).size;
+        facetChunks = semantic.map((h) => rows[h.index]!);
+      } else {
+        const head = keywordList.slice(0, tuning.hybridKeywordK);
+        // The exact cosine of every keyword hit fused.
+        const missing = head.filter((h) => !cosine.has(h.index)).map((h) => rows[h.index]!.id);
+        if (missing.length > 0) {
+          for (const c of await view.nearest({ vector: queryVector, k: missing.length, allowDocs: null, within: missing, excludeQuery: null })) cosine.set(row(c), c.score * boostOf(c));
+        }
+        const fused = fuse(head, semantic, (i) => cosine.get(i) ?? 0, tuning.fusion);
+        const tail = keywordList.slice(tuning.hybridKeywordK).map((h) => ({ index: h.index, score: 0, keyword: true, semantic: false }));
+        list = [...fused, ...tail];
+        const semanticOnly = new Set(fused.filter((f) => !f.keyword).map((f) => rows[f.index]!.group).filter((g) => !keyword.groups.has(g))).size;
+        total = keyword.total + semanticOnly;
+        facetChunks = [...keyword.unfiltered, ...semantic.map((h) => rows[h.index]!)];
+      }
+    }
+    const page = collapse(list, rows, offset, limit);
+    const results = await this.toResults(view, page, rows, parsed, mode !== 'semantic' && tuning.thesaurus, queryVector);
+    const perDoc = new Map<string, number>();
+    for (const c of facetChunks) perDoc.set(c.docId, (perDoc.get(c.docId) ?? 0) + 1);
+    const candidates = [...perDoc].flatMap(([id, count]) => {
+      const d = docs.byId.get(id);
+      return d ? [{ meta: d.meta, count }] : [];
+    });
+    return {
+      query: req.q,
+      mode,
+      total,
+      tookMs: Math.round((performance.now() - t0) * 10) / 10,
+      embedder: view.info.embedder,
+      results,
+      facets: facetCounts(candidates, filters),
+      understood,
+    };
+  }
+
+  /** As SearchEngine.understood: councils and years named in the text, as score factors per document. */
+  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number> } {
+    const read = understand(parsed, docsOf(view).councils);
+    const understood = unlessFiltered(read, filters);
+    const { councilBoost, yearBoost } = this.tuning;
+    const boosts = new Map<string, number>();
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts };
+    const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
+    for (const { meta } of view.documents) {
+      let f = 1;
+      if (meta.council && keys.has(councilKey(meta.council))) f *= councilBoost;
+      if (meta.year !== null && understood.years.includes(meta.year)) f *= yearBoost;
+      if (f !== 1) boosts.set(meta.id, f);
+    }
+    return { understood, boosts };
+  }
+
+  private async toResults(view: EngineView, page: Collapsed[], rows: ScoredChunk[], parsed: ParsedQuery, thesaurus: boolean, queryVector: Float32Array | null): Promise<ResultItem[]> {
+    const records = await view.chunks(page.map((r) => rows[r.index]!.id));
+    const highlight = highlightOf(parsed, thesaurus);
+    const items = page.flatMap((r) => {
+      const rec = records.get(rows[r.index]!.id);
+      return rec ? [{ r, rec, spans: findAll(rec.chunk.text, highlight) }] : [];
+    });
+    const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);
+    const focus = queryVector ? await this.focusSentences(unmarked.map((i) => i.rec.chunk.text), queryVector) : [];
+    let f = 0;
+    return items.map(({ r, rec, spans }) => {
+      const others = [...new Set(r.others.map((o) => rows[o]!.docId))].filter((id) => id !== rec.meta.id);
+      return toResultItem(rec.chunk, rec.meta, spans, { keyword: r.keyword, semantic: r.semantic }, {
+        score: r.score,
+        duplicates: r.duplicates,
+        duplicateDocs: others,
+        focusSentence: spans.length === 0 ? focus[f++] ?? null : null,
+      });
+    });
+  }
+
+  private async focusSentences(texts: string[], queryVector: Float32Array): Promise<number[]> {
+    if (texts.length === 0 || !this.embedder) return [];
+    const perText = texts.map((t) => sentenceSpans(t).slice(0, FOCUS_SENTENCES).map(([a, b]) => t.slice(a, b)));
+    const flat = perText.flat();
+    if (flat.length === 0) return texts.map(() => 0);
+    const vectors = await this.embedder.embedPassages(flat);
+    let k = 0;
+    return perText.map((sentences) => {
+      let best = 0;
+      let bestScore = -Infinity;
+      sentences.forEach((_, i) => {
+        const s = dotRow(vectors[k++]!, 0, queryVector);
+        if (s > bestScore) {
+          bestScore = s;
+          best = i;
+        }
+      });
+      return best;
+    });
+  }
+
+  /** Every mention, exactly and uncapped: the engine streams candidate paragraphs, the shared matcher decides and counts. */
+  mentions(req: MentionsRequest): Promise<MentionsResponse & { all: Mention[] }> {
+    const prepared = prepareQuery(req.q, req.filters);
+    return this.engine.withView(async (view) => {
+      const allow = docPredicate(prepared.filters);
+      const docs = view.documents.filter((d) => allow(d.meta));
+      const allowDocs = isEmpty(prepared.filters) ? null : new Set(docs.map((d) => d.meta.id));
+      const found = new Map<string, Paragraph[]>();
+      for await (const batch of view.mentionCandidates(prepared, allowDocs)) {
+        for (const c of batch) {
+          const list = found.get(c.docId);
+          if (list) list.push(...c.paragraphs);
+          else found.set(c.docId, [...c.paragraphs]);
+        }
+      }
+      // Newest reports first; paragraphs in reading order (as core/mentions.ts).
+      const ordered = docs
+        .filter((d) => found.has(d.meta.id))
+        .sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source))
+        .map((d) => partialDoc(d.meta, found.get(d.meta.id)!));
+      const all = findMentions(ordered, prepared);
+      const offset = req.offset ?? 0;
+      const limit = req.limit ?? 100;
+      return {
+        query: req.q,
+        total: all.length,
+        occurrences: all.reduce((n, m) => n + m.spans.length, 0),
+        byYear: byYear(docs, all),
+        byCouncil: byCouncil(all),
+        results: all.slice(offset, offset + limit).map(mentionItem),
+        all,
+      };
+    });
+  }
+}
+
+/** What is marked in results: the query's units and, with the thesaurus, the alternatives of its word runs (as the keyword plan marks them). */
+function highlightOf(parsed: ParsedQuery, thesaurus: boolean): Matchable[] {
+  const out: Matchable[] = parsed.clauses.flatMap((c) => c.any);
+  if (!thesaurus) return out;
+  const words = parsed.clauses.filter((c) => c.any.length === 1 && c.any[0]!.kind === 'word').map((c) => c.any[0]!.text);
+  const stems = words.flatMap((w) => queryTerms(w));
+  for (const span of findSynonyms(stems, words)) for (const alt of span.alternatives) if (alt.length > 0) out.push({ kind: 'stems', stems: alt });
+  return out;
+}
+
+/** A document holding only some of its paragraphs (offsets re-based onto their joined text), for the shared matcher. */
+function partialDoc(meta: DocMeta, paragraphs: Paragraph[]): ProcessedDoc {
+  const sorted = [...paragraphs].sort((a, b) => a.start - b.start);
+  let at = 0;
+  const rebased = sorted.map((p) => {
+    const q = { ...p, start: at, end: at + p.text.length };
+    at = q.end + 2;
+    return q;
+  });
+  return { meta, text: rebased.map((p) => p.text).join('\n\n'), paragraphs: rebased, chunks: [] };
+}
+
+/** As SearchEngine.collapse: the best chunk of each near-identical group, the rest counted. */
+function collapse(list: Ranked[], rows: ScoredChunk[], offset: number, limit: number): Collapsed[] {
+  const byGroup = new Map<number, Collapsed | null>();
+  const page: Collapsed[] = [];
+  for (const r of list) {
+    const g = rows[r.index]!.group;
+    const kept = byGroup.get(g);
+    if (kept !== undefined) {
+      if (kept) {
+        kept.duplicates++;
+        kept.others.push(r.index);
+      }
+      continue;
+    }
+    const ordinal = byGroup.size;
+    const entry = ordinal >= offset && ordinal < offset + limit ? { ...r, duplicates: 1, others: [] } : null;
+    byGroup.set(g, entry);
+    if (entry) page.push(entry);
+  }
+  return page;
+}

@@ -1,0 +1,103 @@
+/**
+ * The OpenSearch REST client: fetch (Node 20) with basic auth, a time limit on every request,
+ * and failures turned into AppError. Unreachable, too slow, overloaded (429) or failing (5xx)
+ * is 'engine_unavailable' (503 to API clients); an index that is gone is IndexGone (a rebuild
+ * replaced it: the caller runs again on the new one). With a CA file (OPENSEARCH_CA) requests go
+ * through node:https with that CA, as fetch takes no CA of its own.
+ */
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import type { OpenSearchConfig } from '../core/config.ts';
+import { AppError } from '../core/errors.ts';
+
+/** The index a request named no longer exists (deleted after an alias switch). */
+export class IndexGone extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexGone';
+  }
+}
+
+export interface RequestOptions {
+  /** Longer than the configured limit (bulk writes, waiting for a cluster). */
+  timeoutMs?: number;
+  /** Answer null for a 404 instead of throwing. */
+  allow404?: boolean;
+}
+
+interface RawResponse {
+  status: number;
+  text: string;
+}
+
+export class OpenSearchClient {
+  readonly url: string;
+  readonly timeoutMs: number;
+  private readonly auth: string | null;
+  private readonly ca: Buffer | null;
+
+  constructor(cfg: Pick<OpenSearchConfig, 'url' | 'user' | 'password' | 'ca' | 'timeoutMs'>) {
+    this.url = cfg.url.replace(/\/+$/, '');
+    this.timeoutMs = cfg.timeoutMs;
+    this.auth = cfg.user !== null ? `Basic ${Buffer.from(`${cfg.user}:${cfg.password ?? ''}`).toString('base64')}` : null;
+    this.ca = cfg.ca ? readFileSync(cfg.ca) : null;
+  }
+
+  /** One request; `body` a value (sent as JSON) or NDJSON text (bulk, msearch). */
+  async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const ndjson = typeof body === 'string';
+    const headers: Record<string, string> = { 'content-type': ndjson ? 'application/x-ndjson' : 'application/json' };
+    if (this.auth) headers.authorization = this.auth;
+    const payload = body === undefined ? undefined : ndjson ? body : JSON.stringify(body);
+    let res: RawResponse;
+    try {
+      res = this.ca ? await this.viaHttps(method, path, headers, payload, timeoutMs) : await this.viaFetch(method, path, headers, payload, timeoutMs);
+    } catch (err) {
+      const e = err as Error;
+      const slow = e.name === 'TimeoutError' || e.name === 'AbortError';
+      throw new AppError('engine_unavailable', slow
+        ? `Engine: OpenSearch at ${this.url} did not answer within ${timeoutMs} ms`
+        : `Engine: OpenSearch at ${this.url} is unreachable (${(e.cause as Error | undefined)?.message ?? e.message})`, { cause: err });
+    }
+    if (res.status === 404 && options.allow404) return null as T;
+    if (res.status >= 200 && res.status < 300) return JSON.parse(res.text) as T;
+    const reason = errorReason(res.text);
+    if (res.status === 404 && /index_not_found/.test(res.text)) throw new IndexGone(`Engine: ${reason}`);
+    if (res.status === 429 || res.status >= 500) {
+      throw new AppError('engine_unavailable', `Engine: OpenSearch at ${this.url} answered ${res.status} to ${method} ${path.split('?')[0]}: ${reason}`);
+    }
+    throw new AppError('internal', `Engine: OpenSearch refused ${method} ${path.split('?')[0]} (${res.status}): ${reason}`);
+  }
+
+  private async viaFetch(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+    const res = await fetch(`${this.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.status, text: await res.text() };
+  }
+
+  private viaHttps(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+    return new Promise((ok, fail) => {
+      const req = httpsRequest(`${this.url}${path}`, { method, headers, ca: this.ca!, timeout: timeoutMs }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+        res.on('error', fail);
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
+      req.on('error', fail);
+      req.end(body);
+    });
+  }
+}
+
+/** The first reason in an OpenSearch error body, shortened. */
+function errorReason(text: string): string {
+  try {
+    const e = (JSON.parse(text) as { error?: { type?: string; reason?: string; root_cause?: Array<{ reason?: string }> } | string }).error;
+    if (typeof e === 'string') return e.slice(0, 300);
+    if (e) return `${e.type ?? 'error'}: ${e.reason ?? e.root_cause?.[0]?.reason ?? ''}`.slice(0, 300);
+  } catch {
+    // not JSON
+  }
+  return text.slice(0, 300);
+}

@@ -1,0 +1,319 @@
+/**
+ * The OpenSearch engine (core/engine.ts): keyword candidates by BM25 (opensearch/keyword-query.ts),
+ * vector candidates by k-NN, chunks and documents by id, and every candidate paragraph of a
+ * mention streamed with a point in time and search_after. A view is one concrete index (the
+ * alias resolved, at most every `aliasTtlMs`), with its documents' metadata loaded once, so one
+ * request never mixes two builds; a request whose index was deleted under it runs again on the
+ * new one.
+ */
+import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, VectorCandidatesRequest, ChunkRecord } from '../core/engine.ts';
+import { AppError } from '../core/errors.ts';
+import { restoreDoc, type StoredDoc } from '../core/index-file.ts';
+import { anyOf } from '../core/keyword-search.ts';
+import type { PreparedQuery } from '../core/prepared-query.ts';
+import { tokensOf } from '../core/text-match.ts';
+import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
+import { IndexGone, type OpenSearchClient } from './client.ts';
+import { clauseQuery, keywordDsl, unitQuery, type Dsl } from './keyword-query.ts';
+import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, type IndexMeta } from './layout.ts';
+
+interface Hit<S> {
+  _id: string;
+  _score: number | null;
+  _source: S;
+  fields?: Record<string, unknown[]>;
+  sort?: unknown[];
+}
+
+interface SearchResult<S> {
+  timed_out?: boolean;
+  _shards?: { total: number; failed: number };
+  hits: { total?: { value: number; relation: string }; hits: Array<Hit<S>> };
+  aggregations?: { groups?: { value: number } };
+}
+
+interface ChunkKey {
+  text?: string;
+}
+
+/**
+ * Best first, equal scores by chunk id: the same order whatever the shards or segment merges
+ * (Lucene's own tie order follows internal document numbers, which merges change).
+ */
+const BY_SCORE = [{ _score: 'desc' }, { id: 'asc' }];
+
+/** A chunk's keys, read from doc values (no record JSON is parsed). */
+const KEY_FIELDS = ['id', 'docId', 'group'];
+
+function keyOf(h: Hit<ChunkKey>): ScoredChunk {
+  const f = h.fields!;
+  return { id: f.id![0] as string, docId: f.docId![0] as string, group: f.group![0] as number, score: h._score ?? 0 };
+}
+
+/** Records fetched per page when streaming. */
+const PAGE = 1000;
+/** HNSW candidates explored per query (more: closer to exact nearest neighbours, slower). */
+const EF_SEARCH = 512;
+/** How long a point in time is kept between pages. */
+const KEEP_ALIVE = '1m';
+
+export interface OpenSearchEngineOptions {
+  alias: string;
+  /** Re-read where the alias points at most this often (ms, default 1000). */
+  aliasTtlMs?: number;
+}
+
+export class OpenSearchEngine implements Engine {
+  readonly client: OpenSearchClient;
+  readonly alias: string;
+  private readonly aliasTtlMs: number;
+  private resolved: { index: string; at: number } | null = null;
+  private views = new Map<string, Promise<OpenSearchView>>();
+
+  constructor(client: OpenSearchClient, options: OpenSearchEngineOptions) {
+    this.client = client;
+    this.alias = options.alias;
+    this.aliasTtlMs = options.aliasTtlMs ?? 1000;
+  }
+
+  /** The concrete index behind the alias now. */
+  private async currentIndex(): Promise<string> {
+    const now = performance.now();
+    if (this.resolved && now - this.resolved.at < this.aliasTtlMs) return this.resolved.index;
+    const res = await this.client.request<Record<string, unknown> | null>('GET', `/_alias/${this.alias}`, undefined, { allow404: true });
+    const names = Object.keys(res ?? {});
+    if (names.length !== 1) {
+      throw new AppError('index_missing', `Index: the OpenSearch alias "${this.alias}" at ${this.client.url} points to ${names.length === 0 ? 'no index' : `${names.length} indexes`}; build one with "npm run index:opensearch"`, { status: 503 });
+    }
+    this.resolved = { index: names[0]!, at: now };
+    return names[0]!;
+  }
+
+  async view(): Promise<EngineView> {
+    const index = await this.currentIndex();
+    let v = this.views.get(index);
+    if (!v) {
+      v = OpenSearchView.open(this.client, index);
+      this.views.set(index, v);
+      // A failed load is not kept: the next request tries again (OpenSearch may be back).
+      v.catch(() => this.views.delete(index));
+      for (const k of [...this.views.keys()]) if (k !== index) this.views.delete(k);
+    }
+    return v;
+  }
+
+  async withView<T>(fn: (view: EngineView) => Promise<T>): Promise<T> {
+    const first = await this.view();
+    try {
+      return await fn(first);
+    } catch (err) {
+      if (!(err instanceof IndexGone)) throw err;
+      this.resolved = null;
+      const next = await this.view();
+      if ((next as OpenSearchView).index === (first as OpenSearchView).index) {
+        throw new AppError('engine_unavailable', `Engine: the OpenSearch index ${(first as OpenSearchView).index} is gone and the alias "${this.alias}" still names it`);
+      }
+      return fn(next);
+    }
+  }
+}
+
+class OpenSearchView implements EngineView {
+  readonly index: string;
+  readonly info: EngineInfo;
+  readonly documents: DocEntry[];
+  private readonly client: OpenSearchClient;
+  private readonly metaById: Map<string, DocMeta>;
+
+  private constructor(client: OpenSearchClient, index: string, info: EngineInfo, documents: DocEntry[]) {
+    this.client = client;
+    this.index = index;
+    this.info = info;
+    this.documents = documents;
+    this.metaById = new Map(documents.map((d) => [d.meta.id, d.meta]));
+  }
+
+  static async open(client: OpenSearchClient, index: string): Promise<OpenSearchView> {
+    const mapping = await client.request<Record<string, { mappings: { _meta?: IndexMeta } }>>('GET', `/${index}/_mapping`);
+    const meta = Object.values(mapping)[0]?.mappings._meta;
+    if (!meta || meta.layout !== LAYOUT_VERSION) {
+      throw new AppError('index_format', `Index: the OpenSearch index ${index} has layout ${meta?.layout ?? 'none'}, not ${LAYOUT_VERSION}; rebuild it with "npm run index:opensearch"`, { status: 503 });
+    }
+    const documents: DocEntry[] = [];
+    const body = { query: { term: { kind: 'doc' } }, _source: ['stored.meta', 'chunks', 'paragraphs'] };
+    for await (const hits of scan<{ stored: { meta: DocMeta }; chunks: number; paragraphs: number }>(client, index, body)) {
+      for (const h of hits) documents.push({ meta: h._source.stored.meta, chunks: h._source.chunks, paragraphs: h._source.paragraphs });
+    }
+    const info: EngineInfo = { buildId: meta.buildId, builtAt: meta.builtAt, embedder: { id: meta.embedder.id, dim: meta.embedder.dim }, documents: meta.counts.documents, chunks: meta.counts.chunks };
+    return new OpenSearchView(client, index, info, documents);
+  }
+
+  private async search<S>(body: unknown): Promise<SearchResult<S>> {
+    return whole(await this.client.request<SearchResult<S>>('POST', `/${this.index}/_search`, body));
+  }
+
+  private async msearch<S>(bodies: unknown[]): Promise<Array<SearchResult<S>>> {
+    const ndjson = bodies.map((b) => `${JSON.stringify({ index: this.index })}\n${JSON.stringify(b)}`).join('\n');
+    const res = await this.client.request<{ responses: Array<SearchResult<S> & { error?: { type?: string; reason?: string }; status?: number }> }>('POST', '/_msearch', `${ndjson}\n`);
+    return res.responses.map((r) => {
+      if (r.error) {
+        if (r.error.type === 'index_not_found_exception') throw new IndexGone(`Engine: ${r.error.reason ?? 'index gone'}`);
+        if ((r.status ?? 500) >= 500 || r.status === 429) throw new AppError('engine_unavailable', `Engine: OpenSearch search failed (${r.status}): ${r.error.reason ?? r.error.type}`);
+        throw new AppError('internal', `Engine: OpenSearch refused a search (${r.status}): ${r.error.reason ?? r.error.type}`);
+      }
+      return whole(r);
+    });
+  }
+
+  private filter(allowDocs: ReadonlySet<string> | null, kind: 'chunk' | 'paragraph'): Dsl[] {
+    return [{ term: { kind } }, ...(allowDocs ? [{ terms: { docId: [...allowDocs] } }] : [])];
+  }
+
+  async keyword(req: KeywordCandidatesRequest): Promise<KeywordCandidates> {
+    const dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights);
+    if (dsl.should.length === 0) return { hits: [], total: 0, groups: new Set(), unfiltered: [] };
+    const checkText = dsl.phrases.length > 0;
+    const matchers = dsl.phrases.map(anyOf);
+    const query = (allowDocs: ReadonlySet<string> | null): Dsl => {
+      const bool: Dsl = { bool: { should: dsl.should, minimum_should_match: 1, filter: this.filter(allowDocs, 'chunk'), must: dsl.must, must_not: dsl.mustNot } };
+      if (req.boosts.size === 0) return bool;
+      // Soft boosts: one factor per group of documents (a council and a year named in the query).
+      const byFactor = new Map<number, string[]>();
+      for (const [id, f] of req.boosts) byFactor.set(f, [...(byFactor.get(f) ?? []), id]);
+      return {
+        function_score: {
+          query: bool,
+          functions: [...byFactor].map(([weight, ids]) => ({ filter: { terms: { docId: ids } }, weight })),
+          score_mode: 'first',
+          boost_mode: 'multiply',
+        },
+      };
+    };
+    // Keys from doc values; the text only when phrases are to be checked.
+    const source = { _source: checkText ? ['text'] : false, docvalue_fields: KEY_FIELDS };
+    const bodies: unknown[] = [{
+      size: req.k,
+      sort: BY_SCORE,
+      track_total_hits: true,
+      ...source,
+      query: query(req.allowDocs),
+      aggs: { groups: { cardinality: { field: 'group', precision_threshold: 40_000 } } },
+    }];
+    if (req.allowDocs) bodies.push({ size: req.k, sort: BY_SCORE, ...source, query: query(null) });
+    const [filtered, unfiltered] = await this.msearch<ChunkKey>(bodies);
+    const accept = (h: Hit<ChunkKey>): boolean => {
+      if (!checkText) return true;
+      const toks = tokensOf(h._source?.text ?? '');
+      return matchers.every((m) => m(toks));
+    };
+    const scored = (r: SearchResult<ChunkKey>): ScoredChunk[] =>
+      r.hits.hits.filter(accept).map((h) => keyOf(h));
+    const hits = scored(filtered!);
+    const matched = filtered!.hits.total?.value ?? hits.length;
+    const groups = new Set(hits.map((h) => h.group));
+    // Every match fetched: the count is exact (phrases checked); else OpenSearch's count of groups.
+    const total = matched <= filtered!.hits.hits.length ? groups.size : (filtered!.aggregations?.groups?.value ?? groups.size);
+    return { hits, total, groups, unfiltered: unfiltered ? scored(unfiltered) : hits };
+  }
+
+  async nearest(req: VectorCandidatesRequest): Promise<ScoredChunk[]> {
+    const filter: Dsl[] = this.filter(req.allowDocs, 'chunk');
+    if (req.within) filter.push({ terms: { id: [...req.within] } });
+    const mustNot = req.excludeQuery ? req.excludeQuery.parsed.exclude.map((u) => unitQuery(u)).filter((q): q is Dsl => q !== null) : [];
+    const k = Math.max(1, Math.min(req.k, 10_000));
+    const res = await this.search<ChunkKey>({
+      size: k,
+      sort: BY_SCORE,
+      _source: false,
+      docvalue_fields: KEY_FIELDS,
+      query: { knn: { vector: { vector: Array.from(req.vector), k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: { bool: { filter, must_not: mustNot } } } } },
+    });
+    // The lucene engine's cosine score is (1 + cosine) / 2.
+    return res.hits.hits.map((h) => ({ ...keyOf(h), score: 2 * (h._score ?? 0) - 1 }));
+  }
+
+  async chunks(ids: readonly string[]): Promise<Map<string, ChunkRecord>> {
+    const out = new Map<string, ChunkRecord>();
+    if (ids.length === 0) return out;
+    const res = await this.client.request<{ docs: Array<{ found: boolean; _source?: { text: string; stored: Omit<Chunk, 'text'> } }> }>(
+      'POST', `/${this.index}/_mget?_source_includes=text,stored`, { ids: ids.map(CHUNK_ID) },
+    );
+    if (res.docs.some((d) => (d as { error?: { type?: string } }).error?.type === 'index_not_found_exception')) throw new IndexGone(`Engine: index ${this.index} is gone`);
+    for (const d of res.docs) {
+      if (!d.found || !d._source) continue;
+      const chunk: Chunk = { ...d._source.stored, text: d._source.text };
+      const meta = this.metaById.get(chunk.docId);
+      if (meta) out.set(chunk.id, { chunk, meta });
+    }
+    return out;
+  }
+
+  async document(id: string): Promise<ProcessedDoc | null> {
+    if (!this.metaById.has(id)) return null;
+    const res = await this.client.request<{ found: boolean; _source?: { stored: StoredDoc } } | null>('GET', `/${this.index}/_doc/${encodeURIComponent(DOC_ID(id))}?_source_includes=stored`, undefined, { allow404: true });
+    if (!res) {
+      // A 404 is either a missing record or a missing index: ask which.
+      const exists = await this.client.request<unknown>('GET', `/${this.index}/_count`, undefined, { allow404: true });
+      if (exists === null) throw new IndexGone(`Engine: index ${this.index} is gone`);
+      return null;
+    }
+    return res.found && res._source ? restoreDoc(res._source.stored) : null;
+  }
+
+  async *mentionCandidates(prepared: PreparedQuery, allowDocs: ReadonlySet<string> | null): AsyncIterable<MentionCandidates[]> {
+    const required = prepared.mentionClauses.map((units) => clauseQuery(units, true));
+    if (required.some((q) => q === null) || required.length === 0) return;
+    const body = {
+      query: { bool: { filter: [...this.filter(allowDocs, 'paragraph'), ...(required as Dsl[])] } },
+      _source: ['docId', 'text', 'stored'],
+    };
+    for await (const hits of scan<{ docId: string; text: string; stored: Omit<Paragraph, 'text'> }>(this.client, this.index, body)) {
+      const byDoc = new Map<string, Paragraph[]>();
+      for (const h of hits) {
+        const p: Paragraph = { ...h._source.stored, text: h._source.text };
+        const list = byDoc.get(h._source.docId);
+        if (list) list.push(p);
+        else byDoc.set(h._source.docId, [p]);
+      }
+      yield [...byDoc].map(([docId, paragraphs]) => ({ docId, paragraphs }));
+    }
+  }
+}
+
+/**
+ * A search answer only when every shard answered in time: a partial answer (a node lost, shards
+ * not yet re-routed) would be wrong data, so it is a 503 and the client may try again.
+ */
+function whole<S>(r: SearchResult<S>): SearchResult<S> {
+  if (r.timed_out || (r._shards && r._shards.failed > 0)) {
+    throw new AppError('engine_unavailable', `Engine: OpenSearch answered from ${r._shards ? r._shards.total - r._shards.failed : '?'} of ${r._shards?.total ?? '?'} shards${r.timed_out ? ' (timed out)' : ''}; try again`);
+  }
+  return r;
+}
+
+/**
+ * Every hit of a query, a page at a time, from one point in time (a consistent snapshot whatever
+ * is written meanwhile), ordered by record id with search_after: no cap on how many.
+ */
+async function* scan<S>(client: OpenSearchClient, index: string, body: Record<string, unknown>): AsyncIterable<Array<Hit<S>>> {
+  const pit = await client.request<{ pit_id: string }>('POST', `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}`);
+  try {
+    let after: unknown[] | undefined;
+    for (;;) {
+      const res = whole(await client.request<SearchResult<S>>('POST', '/_search', {
+        ...body,
+        size: PAGE,
+        track_total_hits: false,
+        pit: { id: pit.pit_id, keep_alive: KEEP_ALIVE },
+        sort: [{ id: 'asc' }],
+        ...(after ? { search_after: after } : {}),
+      }));
+      const hits = res.hits.hits;
+      if (hits.length > 0) yield hits;
+      if (hits.length < PAGE) break;
+      after = hits[hits.length - 1]!.sort;
+    }
+  } finally {
+    await client.request('DELETE', '/_search/point_in_time', { pit_id: [pit.pit_id] }, { allow404: true }).catch(() => {});
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The OpenSearch index layout: one index per build (named `<alias>-<build id>-<time>`) behind an
+ * alias, holding three kinds of record - a document (metadata, text, paragraph and chunk offsets,
+ * as the saved index stores it: core/index-file.ts StoredDoc), each paragraph (for every-mention
+ * counts) and each chunk with its vector (what search ranks). Text is analysed with the `english`
+ * analyzer (stemming) and, in `text.exact`, lower-cased words only (exact phrases and prefixes).
+ * Vectors are knn_vector, HNSW in the lucene engine, cosine similarity. Filter metadata (council,
+ * year, type, judgements) is on every record, for any tool reading the index.
+ */
+import type { EmbedderInfo } from '../core/types.ts';
+import { councilKey } from '../core/filters.ts';
+import type { StoredDoc } from '../core/index-file.ts';
+import type { Chunk, DocMeta, Paragraph } from '../core/types.ts';
+
+/** Bump when the records or the mapping change: the server refuses an index of another layout. */
+export const LAYOUT_VERSION = 1;
+
+/** What the index's mapping _meta says about the build. */
+export interface IndexMeta {
+  layout: number;
+  buildId: string;
+  builtAt: string;
+  embedder: EmbedderInfo;
+  counts: { documents: number; chunks: number; paragraphs: number };
+}
+
+export const DOC_ID = (id: string): string => `d:${id}`;
+export const PARAGRAPH_ID = (docId: string, anchor: string): string => `p:${docId}#${anchor}`;
+export const CHUNK_ID = (id: string): string => `c:${id}`;
+
+export interface IndexShape {
+  shards: number;
+  replicas: number;
+}
+
+export function indexBody(meta: IndexMeta, shape: IndexShape): unknown {
+  return {
+    settings: {
+      index: {
+        number_of_shards: shape.shards,
+        number_of_replicas: shape.replicas,
+        knn: true,
+        // No refreshes while the build writes; one at the end (write-index.ts).
+        refresh_interval: '-1',
+        max_result_window: 10_000,
+      },
+      analysis: { analyzer: { words: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] } } },
+    },
+    mappings: {
+      dynamic: false,
+      // Vectors live in the k-NN graph and doc values, not in each record's JSON.
+      _source: { excludes: ['vector'] },
+      _meta: meta,
+      properties: {
+        kind: { type: 'keyword' },
+        id: { type: 'keyword' },
+        docId: { type: 'keyword' },
+        source: { type: 'keyword' },
+        group: { type: 'integer' },
+        start: { type: 'integer' },
+        text: { type: 'text', analyzer: 'english', fields: { exact: { type: 'text', analyzer: 'words' } } },
+        section: { type: 'text', analyzer: 'english' },
+        council: { type: 'keyword' },
+        councilKey: { type: 'keyword' },
+        year: { type: 'integer' },
+        date: { type: 'keyword' },
+        type: { type: 'keyword' },
+        judgements: { type: 'keyword' },
+        vector: {
+          type: 'knn_vector',
+          dimension: meta.embedder.dim,
+          method: { name: 'hnsw', engine: 'lucene', space_type: 'cosinesimil', parameters: { m: 16, ef_construction: 128 } },
+        },
+        stored: { type: 'object', enabled: false },
+      },
+    },
+  };
+}
+
+function metaFields(m: DocMeta): { docId: string } & Record<string, unknown> {
+  return {
+    docId: m.id,
+    council: m.council,
+    councilKey: m.council ? councilKey(m.council) : null,
+    year: m.year,
+    date: m.date,
+    type: m.type,
+    judgements: m.judgements.map((j) => `${j.area}: ${j.grade}`),
+  };
+}
+
+export interface DocRecord {
+  kind: 'doc';
+  id: string;
+  source: string;
+  chunks: number;
+  paragraphs: number;
+  stored: StoredDoc;
+}
+
+export function docRecord(stored: StoredDoc): DocRecord & Record<string, unknown> {
+  return { kind: 'doc', id: stored.meta.id, source: stored.meta.source, chunks: stored.chunks.length, paragraphs: stored.paragraphs.length, ...metaFields(stored.meta), stored };
+}
+
+export interface ParagraphRecord {
+  kind: 'paragraph';
+  id: string;
+  docId: string;
+  text: string;
+  start: number;
+  stored: Omit<Paragraph, 'text'>;
+}
+
+export function paragraphRecord(meta: DocMeta, p: Paragraph): ParagraphRecord & Record<string, unknown> {
+  const { text, ...stored } = p;
+  return { kind: 'paragraph', id: `${meta.id}#${p.anchor}`, text, start: p.start, section: p.section, ...metaFields(meta), stored };
+}
+
+export interface ChunkRecordSource {
+  kind: 'chunk';
+  id: string;
+  docId: string;
+  group: number;
+  text: string;
+  stored: Omit<Chunk, 'text'>;
+}
+
+export function chunkRecord(meta: DocMeta, c: Chunk, group: number, vector: Float32Array): ChunkRecordSource & Record<string, unknown> {
+  const { text, ...stored } = c;
+  return { kind: 'chunk', id: c.id, group, text, section: c.section, start: c.start, ...metaFields(meta), vector: Array.from(vector, (x) => Math.round(x * 1e6) / 1e6), stored };
+}
