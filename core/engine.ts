@@ -108,8 +108,8 @@ export interface Engine {
   /** The current view; a request takes one and uses it throughout. */
   view(): Promise<EngineView>;
   /**
-   * Run `fn` on the current view; when that view's index went away under it (a rebuild replaced
-   * it), run it once more on the new view.
+   * Run `fn` on the current view; when it fails because that view's index went away under it
+   * (a rebuild replaced it), run it again, whole, on the new view (nothing of the failed run kept).
    */
   withView<T>(fn: (view: EngineView) => Promise<T>): Promise<T>;
 }

@@ -18,6 +18,36 @@ export class IndexGone extends Error {
   }
 }
 
+/**
+ * OpenSearch did not answer at all (refused, unreachable, too slow): 'engine_unavailable', and
+ * asking it something else at once (where the alias points) is no use.
+ */
+export class Unreachable extends AppError {
+  constructor(message: string, cause: unknown) {
+    super('engine_unavailable', message, { cause });
+  }
+}
+
+/** An OpenSearch error object (a response's, an _mget doc's or an _msearch answer's). */
+export interface OpenSearchError {
+  type?: string;
+  reason?: string;
+  caused_by?: OpenSearchError;
+  root_cause?: OpenSearchError[];
+}
+
+/**
+ * Whether an error says the index is gone. While an index is being deleted the answer is not
+ * always a plain index_not_found_exception (404): a shard already closed answers 503
+ * no_shard_available_action_exception caused by index_not_found_exception (and, in _mget, per
+ * document), so the causes are read too.
+ */
+export function isIndexGone(e: OpenSearchError | null | undefined): boolean {
+  if (!e) return false;
+  if (e.type === 'index_not_found_exception') return true;
+  return isIndexGone(e.caused_by) || (e.root_cause ?? []).some((c) => c.type === 'index_not_found_exception');
+}
+
 export interface RequestOptions {
   /** Longer than the configured limit (bulk writes, waiting for a cluster). */
   timeoutMs?: number;
@@ -56,14 +86,14 @@ export class OpenSearchClient {
     } catch (err) {
       const e = err as Error;
       const slow = e.name === 'TimeoutError' || e.name === 'AbortError';
-      throw new AppError('engine_unavailable', slow
+      throw new Unreachable(slow
         ? `Engine: OpenSearch at ${this.url} did not answer within ${timeoutMs} ms`
-        : `Engine: OpenSearch at ${this.url} is unreachable (${(e.cause as Error | undefined)?.message ?? e.message})`, { cause: err });
+        : `Engine: OpenSearch at ${this.url} is unreachable (${(e.cause as Error | undefined)?.message ?? e.message})`, err);
     }
     if (res.status === 404 && options.allow404) return null as T;
     if (res.status >= 200 && res.status < 300) return JSON.parse(res.text) as T;
     const reason = errorReason(res.text);
-    if (res.status === 404 && /index_not_found/.test(res.text)) throw new IndexGone(`Engine: ${reason}`);
+    if ((res.status === 404 || res.status === 503) && isIndexGone(errorOf(res.text))) throw new IndexGone(`Engine: ${reason}`);
     if (res.status === 429 || res.status >= 500) {
       throw new AppError('engine_unavailable', `Engine: OpenSearch at ${this.url} answered ${res.status} to ${method} ${path.split('?')[0]}: ${reason}`);
     }
@@ -87,6 +117,16 @@ export class OpenSearchClient {
       req.on('error', fail);
       req.end(body);
     });
+  }
+}
+
+/** The error object of an OpenSearch error body, or null. */
+function errorOf(text: string): OpenSearchError | null {
+  try {
+    const e = (JSON.parse(text) as { error?: OpenSearchError | string }).error;
+    return e && typeof e === 'object' ? e : null;
+  } catch {
+    return null;
   }
 }
 

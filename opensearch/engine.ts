@@ -3,8 +3,9 @@
  * vector candidates by k-NN, chunks and documents by id, and every candidate paragraph of a
  * mention streamed with a point in time and search_after. A view is one concrete index (the
  * alias resolved, at most every `aliasTtlMs`), with its documents' metadata loaded once, so one
- * request never mixes two builds; a request whose index was deleted under it runs again on the
- * new one.
+ * request never mixes two builds. A request on an index that a rebuild replaced and is deleting
+ * under it fails (never a partial answer: a missing chunk, a shard that answered nothing) and
+ * runs again, whole, on the index the alias names now.
  */
 import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, VectorCandidatesRequest, ChunkRecord } from '../core/engine.ts';
 import { AppError } from '../core/errors.ts';
@@ -13,7 +14,7 @@ import { anyOf } from '../core/keyword-search.ts';
 import type { PreparedQuery } from '../core/prepared-query.ts';
 import { tokensOf } from '../core/text-match.ts';
 import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
-import { IndexGone, type OpenSearchClient } from './client.ts';
+import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
 import { clauseQuery, keywordDsl, unitQuery, type Dsl } from './keyword-query.ts';
 import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, type IndexMeta } from './layout.ts';
 
@@ -56,6 +57,8 @@ const PAGE = 1000;
 const EF_SEARCH = 512;
 /** How long a point in time is kept between pages. */
 const KEEP_ALIVE = '1m';
+/** Runs of one request on successive builds, when rebuilds switch the alias again and again under it. */
+const MAX_RUNS = 3;
 
 export interface OpenSearchEngineOptions {
   alias: string;
@@ -85,35 +88,71 @@ export class OpenSearchEngine implements Engine {
     if (names.length !== 1) {
       throw new AppError('index_missing', `Index: the OpenSearch alias "${this.alias}" at ${this.client.url} points to ${names.length === 0 ? 'no index' : `${names.length} indexes`}; build one with "npm run index:opensearch"`, { status: 503 });
     }
-    this.resolved = { index: names[0]!, at: now };
+    // A lookup sent earlier than the one kept (answered later) does not replace it: it may name the index a rebuild just replaced.
+    if (!this.resolved || this.resolved.at <= now) this.resolved = { index: names[0]!, at: now };
     return names[0]!;
   }
 
   async view(): Promise<EngineView> {
-    const index = await this.currentIndex();
+    return this.viewOf(await this.currentIndex());
+  }
+
+  private viewOf(index: string): Promise<OpenSearchView> {
     let v = this.views.get(index);
     if (!v) {
-      v = OpenSearchView.open(this.client, index);
+      const opening = OpenSearchView.open(this.client, index);
+      v = opening;
       this.views.set(index, v);
       // A failed load is not kept: the next request tries again (OpenSearch may be back).
-      v.catch(() => this.views.delete(index));
-      for (const k of [...this.views.keys()]) if (k !== index) this.views.delete(k);
+      v.catch(() => {
+        if (this.views.get(index) === opening) this.views.delete(index);
+      });
+      // Older builds' views are dropped once the alias names this one (a request still on an old index does not drop the new view).
+      if (this.resolved?.index === index) for (const k of [...this.views.keys()]) if (k !== index) this.views.delete(k);
     }
     return v;
   }
 
+  /**
+   * Run `fn` on one view, start to end. When it fails - whatever the error: while an index is
+   * being deleted OpenSearch answers index_not_found, or 503 with no shard available, or a search
+   * phase failure - and the alias has moved to another index meanwhile, the whole request runs
+   * again on the new view: nothing gathered from the old index is kept, so the answer is the old
+   * build's or the new one's, never a failure or a mix. When the alias has not moved, the error
+   * is the answer (an index gone that the alias still names is 'engine_unavailable').
+   */
   async withView<T>(fn: (view: EngineView) => Promise<T>): Promise<T> {
-    const first = await this.view();
-    try {
-      return await fn(first);
-    } catch (err) {
-      if (!(err instanceof IndexGone)) throw err;
-      this.resolved = null;
-      const next = await this.view();
-      if ((next as OpenSearchView).index === (first as OpenSearchView).index) {
-        throw new AppError('engine_unavailable', `Engine: the OpenSearch index ${(first as OpenSearchView).index} is gone and the alias "${this.alias}" still names it`);
+    let index = await this.currentIndex();
+    for (let run = 1; ; run++) {
+      try {
+        // Opening the view (mapping, documents) is part of the run: the index may go meanwhile.
+        return await fn(await this.viewOf(index));
+      } catch (err) {
+        // An answer such as 404 (no such report) or 400 is the request's own, whatever the build;
+        // OpenSearch not answering at all is no rebuild, and asking it where the alias points would wait again.
+        if ((err instanceof AppError && err.status < 500) || err instanceof Unreachable) throw err;
+        const next = await this.movedFrom(index);
+        if (next === null) {
+          if (err instanceof IndexGone) throw new AppError('engine_unavailable', `Engine: the OpenSearch index ${index} is gone and the alias "${this.alias}" still names it`, { cause: err });
+          throw err;
+        }
+        if (run === MAX_RUNS) {
+          throw new AppError('engine_unavailable', `Engine: the OpenSearch alias "${this.alias}" moved ${run} times during one request (rebuilds in a row); try again`, { cause: err });
+        }
+        index = next;
       }
-      return fn(next);
+    }
+  }
+
+  /** The index the alias names now, if it is not `index` (a rebuild replaced it); else null. */
+  private async movedFrom(index: string): Promise<string | null> {
+    this.resolved = null;
+    try {
+      const now = await this.currentIndex();
+      return now === index ? null : now;
+    } catch {
+      // OpenSearch unreachable, or the alias gone: the first error says more.
+      return null;
     }
   }
 }
@@ -157,7 +196,7 @@ class OpenSearchView implements EngineView {
     const res = await this.client.request<{ responses: Array<SearchResult<S> & { error?: { type?: string; reason?: string }; status?: number }> }>('POST', '/_msearch', `${ndjson}\n`);
     return res.responses.map((r) => {
       if (r.error) {
-        if (r.error.type === 'index_not_found_exception') throw new IndexGone(`Engine: ${r.error.reason ?? 'index gone'}`);
+        if (isIndexGone(r.error)) throw new IndexGone(`Engine: ${r.error.reason ?? 'index gone'}`);
         if ((r.status ?? 500) >= 500 || r.status === 429) throw new AppError('engine_unavailable', `Engine: OpenSearch search failed (${r.status}): ${r.error.reason ?? r.error.type}`);
         throw new AppError('internal', `Engine: OpenSearch refused a search (${r.status}): ${r.error.reason ?? r.error.type}`);
       }
@@ -235,10 +274,16 @@ class OpenSearchView implements EngineView {
   async chunks(ids: readonly string[]): Promise<Map<string, ChunkRecord>> {
     const out = new Map<string, ChunkRecord>();
     if (ids.length === 0) return out;
-    const res = await this.client.request<{ docs: Array<{ found: boolean; _source?: { text: string; stored: Omit<Chunk, 'text'> } }> }>(
+    const res = await this.client.request<{ docs: Array<{ found?: boolean; error?: OpenSearchError; _source?: { text: string; stored: Omit<Chunk, 'text'> } }> }>(
       'POST', `/${this.index}/_mget?_source_includes=text,stored`, { ids: ids.map(CHUNK_ID) },
     );
-    if (res.docs.some((d) => (d as { error?: { type?: string } }).error?.type === 'index_not_found_exception')) throw new IndexGone(`Engine: index ${this.index} is gone`);
+    // A document that could not be read is an error, never a chunk left out: while the index is
+    // being deleted every one fails (no shard available, caused by index_not_found).
+    const failed = res.docs.find((d) => d.error);
+    if (failed) {
+      if (isIndexGone(failed.error)) throw new IndexGone(`Engine: index ${this.index} is gone`);
+      throw new AppError('engine_unavailable', `Engine: OpenSearch could not read chunks of ${this.index}: ${failed.error!.type ?? 'error'}: ${failed.error!.reason ?? ''}`.slice(0, 400));
+    }
     for (const d of res.docs) {
       if (!d.found || !d._source) continue;
       const chunk: Chunk = { ...d._source.stored, text: d._source.text };

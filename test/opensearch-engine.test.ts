@@ -22,7 +22,7 @@ import { createApp } from '../server/app.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
 import { Service } from '../server/service.ts';
 import { CORPUS_DIR, ensureCorpusIndex } from './helpers/corpus-index.ts';
-import { OPENSEARCH_TEST_URL, deleteIndexes, openSearchProduct, requireOpenSearch, writeTestIndex } from './helpers/opensearch.ts';
+import { OPENSEARCH_TEST_URL, SAME_RANKING_AS_OPENSEARCH, deleteIndexes, openSearchProduct, requireOpenSearch, writeTestIndex } from './helpers/opensearch.ts';
 
 const ALIAS = 'test-engine-contract';
 const SWAP_ALIAS = 'test-engine-swap';
@@ -53,7 +53,7 @@ beforeAll(async () => {
   index = await loadIndex(await ensureCorpusIndex());
   embedder = await loadIndexEmbedder(index);
   await writeTestIndex(client, index, ALIAS);
-  embeddedApp = appOf(new SearchEngine(index, embedder));
+  embeddedApp = appOf(new SearchEngine(index, embedder, SAME_RANKING_AS_OPENSEARCH));
   remoteApp = appOf(openSearchProduct(client, ALIAS, embedder));
 });
 

@@ -17,7 +17,7 @@ import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
 import { evaluate, evaluateRanker } from '../benchmarks/eval.ts';
 import type { JudgedQuery } from '../benchmarks/relevance.ts';
 import { CORPUS_DIR, ROOT, SHARED_DIR } from './helpers/corpus-index.ts';
-import { deleteIndexes, openSearchProduct, requireOpenSearch, writeTestIndex } from './helpers/opensearch.ts';
+import { SAME_RANKING_AS_OPENSEARCH, deleteIndexes, openSearchProduct, requireOpenSearch, writeTestIndex } from './helpers/opensearch.ts';
 import { requireFile } from './helpers/requirement.ts';
 
 const QUERIES = join(SHARED_DIR, 'eval', 'dev-queries.json');
@@ -41,7 +41,7 @@ describe.skipIf(judged.skip)('relevance parity on the dev queries: OpenSearch ag
     await buildIndex({ corpusDir: join(CORPUS_DIR, 'seeds'), indexDir, progress: { silent: true } });
     const index = await loadIndex(indexDir);
     embedder = await loadIndexEmbedder(index);
-    embedded = new SearchEngine(index, embedder);
+    embedded = new SearchEngine(index, embedder, SAME_RANKING_AS_OPENSEARCH);
     await deleteIndexes(client, ALIAS);
     await writeTestIndex(client, index, ALIAS);
     remote = openSearchProduct(client, ALIAS, embedder, 60_000);
