@@ -59,3 +59,15 @@ describe('every mention, a slice at a time', () => {
     expect(answer.total).toBeGreaterThan(100);
   });
 });
+
+describe('several counts at once', () => {
+  it('take one slice per pass of the event loop between them, so other work gets in after every slice', async () => {
+    const turns = loopTurns();
+    const n = 4;
+    const answers = await Promise.all(Array.from({ length: n }, () => cooperatively(mentionsInSteps(index(), { q: 'children' }), 0)));
+    const passes = turns.stop();
+    for (const a of answers) expect(a.total).toBe(answers[0]!.total);
+    // Each run pauses once per document; pauses are served one per pass, never together.
+    expect(passes).toBeGreaterThanOrEqual(n * (index().docs.length - 1));
+  });
+});
