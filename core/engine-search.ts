@@ -18,17 +18,14 @@ import { semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { queryTerms } from './keyword-options.ts';
 import { toResultItem } from './result-item.ts';
 import { DEFAULT_TUNING, type SearchRequest, type SearchTuning } from './search.ts';
-import { sentenceSpans } from './sentences.ts';
+import { focusSentences, FOCUS_RESULTS } from './focus-sentence.ts';
 import { findAll, type Matchable } from './text-match.ts';
 import { findSynonyms } from './thesaurus.ts';
 import { councilNames, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import type { DocMeta, Paragraph, ProcessedDoc } from './types.ts';
-import { dotRow } from './vectors.ts';
 
-/** As core/search.ts: candidates ranked per query, and meaning-only results given a focus sentence. */
+/** As core/search.ts: candidates ranked per query. */
 const CANDIDATES = 1000;
-const FOCUS_RESULTS = 3;
-const FOCUS_SENTENCES = 8;
 
 interface Ranked {
   index: number;
@@ -217,7 +214,7 @@ export class EngineSearch {
       return rec ? [{ r, rec, spans: findAll(rec.chunk.text, highlight) }] : [];
     });
     const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);
-    const focus = queryVector ? await this.focusSentences(unmarked.map((i) => i.rec.chunk.text), queryVector) : [];
+    const focus = queryVector ? await focusSentences(this.embedder, unmarked.map((i) => i.rec.chunk.text), queryVector) : [];
     let f = 0;
     return items.map(({ r, rec, spans }) => {
       const others = [...new Set(r.others.map((o) => rows[o]!.docId))].filter((id) => id !== rec.meta.id);
@@ -227,27 +224,6 @@ export class EngineSearch {
         duplicateDocs: others,
         focusSentence: spans.length === 0 ? focus[f++] ?? null : null,
       });
-    });
-  }
-
-  private async focusSentences(texts: string[], queryVector: Float32Array): Promise<number[]> {
-    if (texts.length === 0 || !this.embedder) return [];
-    const perText = texts.map((t) => sentenceSpans(t).slice(0, FOCUS_SENTENCES).map(([a, b]) => t.slice(a, b)));
-    const flat = perText.flat();
-    if (flat.length === 0) return texts.map(() => 0);
-    const vectors = await this.embedder.embedPassages(flat);
-    let k = 0;
-    return perText.map((sentences) => {
-      let best = 0;
-      let bestScore = -Infinity;
-      sentences.forEach((_, i) => {
-        const s = dotRow(vectors[k++]!, 0, queryVector);
-        if (s > bestScore) {
-          bestScore = s;
-          best = i;
-        }
-      });
-      return best;
     });
   }
 

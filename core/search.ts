@@ -18,15 +18,10 @@ import { prepareQuery } from './prepared-query.ts';
 import { semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
-import { sentenceSpans } from './sentences.ts';
+import { focusSentences, FOCUS_RESULTS } from './focus-sentence.ts';
 import { findAll } from './text-match.ts';
 import { TopK } from './top-k.ts';
 import { dotRow, type Scored } from './vectors.ts';
-
-/** Meaning-only results per page whose snippet centres on the sentence nearest the query (each costs a model call per sentence). */
-const FOCUS_RESULTS = 3;
-/** Sentences of each such result compared with the query (later ones fall back to the first). */
-const FOCUS_SENTENCES = 8;
 
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'keyword', 'semantic'];
 
@@ -293,7 +288,7 @@ export class SearchEngine {
     });
     // Only the first few meaning-only hits get a sentence embedding pass: it costs a model call.
     const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);
-    const focus = queryVector ? await this.focusSentences(unmarked.map((i) => i.chunk.text), queryVector) : [];
+    const focus = queryVector ? await focusSentences(this.embedder, unmarked.map((i) => i.chunk.text), queryVector) : [];
     let f = 0;
     return items.map(({ r, chunk, spans }) => {
       const doc = index.docs[index.chunkDoc[r.index]!]!;
@@ -304,29 +299,6 @@ export class SearchEngine {
         duplicateDocs: others,
         focusSentence: spans.length === 0 ? focus[f++] ?? null : null,
       });
-    });
-  }
-
-  /** For hits with no matching words: the sentence most similar to the query (one batched call). */
-  private async focusSentences(texts: string[], queryVector: Float32Array): Promise<number[]> {
-    if (texts.length === 0 || !this.embedder) return [];
-    const perText = texts.map((t) => sentenceSpans(t).slice(0, FOCUS_SENTENCES).map(([a, b]) => t.slice(a, b)));
-    const flat = perText.flat();
-    if (flat.length === 0) return texts.map(() => 0);
-    const vectors = await this.embedder.embedPassages(flat);
-    let k = 0;
-    return perText.map((sentences) => {
-      let best = 0;
-      let bestScore = -Infinity;
-      sentences.forEach((_, i) => {
-        const v = vectors[k++]!;
-        const s = dotRow(v, 0, queryVector);
-        if (s > bestScore) {
-          bestScore = s;
-          best = i;
-        }
-      });
-      return best;
     });
   }
 }
