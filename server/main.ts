@@ -10,14 +10,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { MANIFEST_FILE } from '../core/index-file.ts';
-import { config } from '../core/config.ts';
+import { config, type Config } from '../core/config.ts';
 import { SearchEngine } from '../core/search.ts';
 import { cliArgs } from '../scripts/cli.ts';
 import { createApp } from './app.ts';
 import { loadIndex, loadIndexEmbedder } from './load-index.ts';
 import { eventLine, writeLine, type LogFields, type LogLevel } from './log.ts';
 import { openSearchProduct } from './opensearch-service.ts';
-import { Service } from './service.ts';
+import { Service, type ServiceOptions } from './service.ts';
 
 export interface ServerOptions {
   indexDir?: string;
@@ -58,6 +58,16 @@ export function defaultWebDir(): string | null {
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
+/** What both engines' services are given: the reports folder, the web UI, the rate limit. */
+function serviceOptions(options: ServerOptions, cfg: Config): ServiceOptions {
+  return {
+    corpusDir: options.corpusDir ?? cfg.corpusDir,
+    webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? cfg.rateLimit,
+    now: options.now,
+  };
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const t0 = performance.now();
   const cfg = config();
@@ -68,12 +78,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const engine = new SearchEngine(index, embedder);
   // Warm the model and the search paths, so the first user's query is as fast as the rest.
   await engine.search({ q: 'care leavers accommodation', mode: 'hybrid' });
-  const service = new Service(engine, {
-    corpusDir: options.corpusDir ?? cfg.corpusDir,
-    webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? cfg.rateLimit,
-    now: options.now,
-  });
+  const service = new Service(engine, serviceOptions(options, cfg));
   const { server, url } = await listen(service, options);
   log(`server: listening on ${url} (${index.docs.length} documents, ${index.chunks.length} chunks, embedder ${embedder.info.id}, ready in ${Math.round(performance.now() - t0)} ms)`,
     { url, documents: index.docs.length, chunks: index.chunks.length, embedder: embedder.info.id, buildId: index.manifest.buildId });
@@ -164,12 +169,7 @@ async function listen(service: Service, options: ServerOptions): Promise<{ serve
 async function startRemoteServer(options: ServerOptions, t0: number): Promise<RunningServer> {
   const cfg = config();
   const remote = await openSearchProduct(cfg, (message) => log(message, {}, 'warn'));
-  const service = new Service(remote, {
-    corpusDir: options.corpusDir ?? cfg.corpusDir,
-    webDir: options.webDir === undefined ? defaultWebDir() : options.webDir,
-    rateLimitPerMinute: options.rateLimitPerMinute ?? cfg.rateLimit,
-    now: options.now,
-  });
+  const service = new Service(remote, serviceOptions(options, cfg));
   const { server, url } = await listen(service, options);
   log(`server: listening on ${url} (OpenSearch ${cfg.opensearch.url}, alias ${cfg.opensearch.index}, embedder ${remote.embedder?.info.id}, ready in ${Math.round(performance.now() - t0)} ms)`,
     { url, engine: 'opensearch', opensearch: cfg.opensearch.url, alias: cfg.opensearch.index });
