@@ -21,6 +21,7 @@ import { DEFAULT_TUNING, type SearchRequest, type SearchTuning } from './search.
 import { focusSentences, FOCUS_RESULTS } from './focus-sentence.ts';
 import { findAll, type Matchable } from './text-match.ts';
 import { findSynonyms } from './thesaurus.ts';
+import { collapseGroups, type Collapsed as CollapsedOf } from './collapse.ts';
 import { councilNames, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import type { DocMeta, Paragraph, ProcessedDoc } from './types.ts';
 
@@ -34,10 +35,7 @@ interface Ranked {
   semantic: boolean;
 }
 
-interface Collapsed extends Ranked {
-  duplicates: number;
-  others: number[];
-}
+type Collapsed = CollapsedOf<Ranked>;
 
 /** Per view: documents by id and the council names understanding reads. */
 interface ViewDocs {
@@ -169,7 +167,7 @@ export class EngineSearch {
         facetChunks = [...keyword.unfiltered, ...semantic.map((h) => rows[h.index]!)];
       }
     }
-    const page = collapse(list, rows, offset, limit);
+    const { page } = collapseGroups(list, (row) => rows[row]!.group, offset, limit);
     const results = await this.toResults(view, page, rows, parsed, mode !== 'semantic' && tuning.thesaurus, queryVector);
     const perDoc = new Map<string, number>();
     for (const c of facetChunks) perDoc.set(c.docId, (perDoc.get(c.docId) ?? 0) + 1);
@@ -283,26 +281,4 @@ function partialDoc(meta: DocMeta, paragraphs: Paragraph[]): ProcessedDoc {
     return q;
   });
   return { meta, text: rebased.map((p) => p.text).join('\n\n'), paragraphs: rebased, chunks: [] };
-}
-
-/** As SearchEngine.collapse: the best chunk of each near-identical group, the rest counted. */
-function collapse(list: Ranked[], rows: ScoredChunk[], offset: number, limit: number): Collapsed[] {
-  const byGroup = new Map<number, Collapsed | null>();
-  const page: Collapsed[] = [];
-  for (const r of list) {
-    const g = rows[r.index]!.group;
-    const kept = byGroup.get(g);
-    if (kept !== undefined) {
-      if (kept) {
-        kept.duplicates++;
-        kept.others.push(r.index);
-      }
-      continue;
-    }
-    const ordinal = byGroup.size;
-    const entry = ordinal >= offset && ordinal < offset + limit ? { ...r, duplicates: 1, others: [] } : null;
-    byGroup.set(g, entry);
-    if (entry) page.push(entry);
-  }
-  return page;
 }

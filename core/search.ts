@@ -20,6 +20,7 @@ import { toResultItem } from './result-item.ts';
 import type { SearchIndex } from './search-index.ts';
 import { focusSentences, FOCUS_RESULTS } from './focus-sentence.ts';
 import { findAll } from './text-match.ts';
+import { collapseGroups, type Collapsed as CollapsedOf } from './collapse.ts';
 import { TopK } from './top-k.ts';
 import { dotRow, type Scored } from './vectors.ts';
 
@@ -65,10 +66,7 @@ const CANDIDATES = 1000;
 
 interface Ranked extends Fused {}
 
-interface Collapsed extends Ranked {
-  duplicates: number;
-  others: number[];
-}
+type Collapsed = CollapsedOf<Ranked>;
 
 interface RankedList {
   /** Allowed candidates, best first. */
@@ -146,7 +144,7 @@ export class SearchEngine {
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
     const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named);
-    const { page } = this.collapse(ranked.list, offset, limit);
+    const { page } = collapseGroups(ranked.list, (row) => this.groups[row]!, offset, limit);
     const results = await this.toResults(page, parsed, ranked);
     // Facets count the best candidates (whatever the filters) per document, then per value.
     const perDoc = new Int32Array(index.docs.length);
@@ -246,31 +244,6 @@ export class SearchEngine {
     if (parsed.exclude.length === 0) return undefined;
     const excluded = excludedIds(this.index.keyword, parsed.exclude, (i) => this.index.chunks[i]!.text);
     return (row) => !excluded.has(row);
-  }
-
-  /**
-   * Keep the best chunk of each near-identical group, counting the rest; return the requested
-   * page of groups and how many groups there are.
-   */
-  private collapse(list: Ranked[], offset: number, limit: number): { page: Collapsed[]; total: number } {
-    const byGroup = new Map<number, Collapsed | null>();
-    const page: Collapsed[] = [];
-    for (const r of list) {
-      const g = this.groups[r.index]!;
-      const kept = byGroup.get(g);
-      if (kept !== undefined) {
-        if (kept) {
-          kept.duplicates++;
-          kept.others.push(r.index);
-        }
-        continue;
-      }
-      const ordinal = byGroup.size;
-      const entry = ordinal >= offset && ordinal < offset + limit ? { ...r, duplicates: 1, others: [] } : null;
-      byGroup.set(g, entry);
-      if (entry) page.push(entry);
-    }
-    return { page, total: byGroup.size };
   }
 
   private async toResults(
