@@ -22,7 +22,7 @@ import { focusSentences, FOCUS_RESULTS } from './focus-sentence.ts';
 import { findAll, type Matchable } from './text-match.ts';
 import { findSynonyms } from './thesaurus.ts';
 import { collapseGroups, type Collapsed as CollapsedOf } from './collapse.ts';
-import { councilNames, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
+import { councilNames, meaningText, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import type { DocMeta, Paragraph, ProcessedDoc } from './types.ts';
 
 /** As core/search.ts: candidates ranked per query. */
@@ -105,7 +105,8 @@ export class EngineSearch {
     }
     const docs = docsOf(view);
     const allowDocs = isEmpty(filters) ? null : new Set(view.documents.filter((d) => docPredicate(filters)(d.meta)).map((d) => d.meta.id));
-    const { understood, boosts } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>() } : this.understood(view, parsed, filters);
+    const { understood, boosts, meaning } =
+      req.understand === false ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>(), meaning: semanticText(parsed) } : this.understood(view, parsed, filters);
     const want = Math.max(CANDIDATES, offset + limit + 100);
 
     // Chunks are numbered per request, for fusion and collapsing.
@@ -135,7 +136,7 @@ export class EngineSearch {
       list = keywordList.map((h) => ({ ...h, keyword: true, semantic: false }));
       total = keyword.total;
     } else {
-      queryVector = await this.embedder!.embedQuery(semanticText(parsed));
+      queryVector = await this.embedder!.embedQuery(meaning);
       const boostOf = (c: ScoredChunk): number => boosts.get(c.docId) ?? 1;
       const within = hasPhrases ? keyword.hits.map((h) => h.id) : null;
       const excludeQuery = parsed.exclude.length > 0 ? prepared : null;
@@ -188,12 +189,14 @@ export class EngineSearch {
   }
 
   /** As SearchEngine.understood: councils and years named in the text, as score factors per document. */
-  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number> } {
-    const read = understand(parsed, docsOf(view).councils);
+  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; meaning: string } {
+    const { councils } = docsOf(view);
+    const read = understand(parsed, councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
     const boosts = new Map<string, number>();
-    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts };
+    const meaning = meaningText(parsed, councils);
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts, meaning };
     const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
     for (const { meta } of view.documents) {
       let f = 1;
@@ -201,7 +204,7 @@ export class EngineSearch {
       if (meta.year !== null && understood.years.includes(meta.year)) f *= yearBoost;
       if (f !== 1) boosts.set(meta.id, f);
     }
-    return { understood, boosts };
+    return { understood, boosts, meaning };
   }
 
   private async toResults(view: EngineView, page: Collapsed[], rows: ScoredChunk[], parsed: ParsedQuery, thesaurus: boolean, queryVector: Float32Array | null): Promise<ResultItem[]> {

@@ -10,7 +10,7 @@ import type { ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
-import { councilNames, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
+import { councilNames, meaningText, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
 import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordRunOptions, type KeywordWeights } from './keyword-search.ts';
 import { queryTerms } from './keyword-options.ts';
@@ -98,19 +98,20 @@ export class SearchEngine {
    * Councils and years the free text names that the filters do not already fix, and a score
    * factor per document for them; and every council the text names (`named`, filters or not).
    */
-  protected understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[] } {
+  protected understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[]; meaning: string } {
     const read = understand(parsed, this.councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
     const named = read.councils;
-    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null, named };
+    const meaning = meaningText(parsed, this.councils);
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null, named, meaning };
     const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
     const docBoost = new Float32Array(this.index.docs.length).fill(1);
     this.index.docs.forEach((d, i) => {
       if (d.meta.council && keys.has(councilKey(d.meta.council))) docBoost[i]! *= councilBoost;
       if (d.meta.year !== null && understood.years.includes(d.meta.year)) docBoost[i]! *= yearBoost;
     });
-    return { understood, docBoost, named };
+    return { understood, docBoost, named, meaning };
   }
 
   /**
@@ -140,10 +141,11 @@ export class SearchEngine {
     const allowDoc = docPredicate(filters);
     const allowed = index.docs.map((d) => allowDoc(d.meta));
     const want = Math.max(CANDIDATES, offset + limit + 100);
-    const { understood, docBoost, named } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, docBoost: null, named: [] } : this.understood(parsed, filters);
+    const { understood, docBoost, named, meaning } =
+      req.understand === false ? { understood: NOTHING_UNDERSTOOD, docBoost: null, named: [], meaning: semanticText(parsed) } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
-    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named);
+    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named, meaning);
     const { page } = collapseGroups(ranked.list, (row) => this.groups[row]!, offset, limit);
     const results = await this.toResults(page, parsed, ranked);
     // Facets count the best candidates (whatever the filters) per document, then per value.
@@ -173,7 +175,8 @@ export class SearchEngine {
     want: number,
     boost: ((row: number) => number) | undefined,
     boostedDocs: number[],
-    named: string[] = [],
+    named: string[],
+    meaning: string,
   ): Promise<RankedList> {
     const { index, tuning } = this;
     const plan = planKeywordQuery(parsed, index.keyword, tuning.thesaurus && mode !== 'semantic', tuning.keyword);
@@ -187,7 +190,7 @@ export class SearchEngine {
     if (mode === 'keyword') {
       return { list: keyword.hits.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), total: keyword.total, facetRows, plan, queryVector: null };
     }
-    const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
+    const queryVector = await this.embedder!.embedQuery(meaning);
     const cosine = (row: number): number => dotRow(index.vectors, row, queryVector) * (boost ? boost(row) : 1);
     const gate = this.semanticGate(parsed, plan, keyword.hits);
     const semantic = this.nearest(queryVector, cosine, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow, boostedDocs);

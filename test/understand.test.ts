@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../core/api-types.ts';
 import { parseQuery } from '../core/query.ts';
-import { councilNames, understand } from '../core/understand.ts';
+import { councilNames, meaningText, understand } from '../core/understand.ts';
 import { useApiApp } from './helpers/api-app.ts';
 
 const names = councilNames(['Doncaster', 'North East Lincolnshire', 'Lincolnshire', 'Reading']);
@@ -22,6 +22,15 @@ describe('understand', () => {
     expect(read('focused visit on the front door and a single inspection framework report').types.sort()).toEqual(['focused-visit', 'sif']);
     expect(read('joint area review 2008').types).toEqual(['jar']);
     expect(read('inspection of care leavers services').types).toEqual([]);
+  });
+
+  it('embeds the query without the council names it reads (they are boosts), keeping a query that is only a name', () => {
+    const meaning = (q: string) => meaningText(parseQuery(q), names);
+    expect(meaning("Doncaster's new recording system stopped leaders seeing practice")).toBe('new recording system stopped leaders seeing practice');
+    expect(meaning('care leavers in North East Lincolnshire accommodation')).toBe('care leavers in accommodation');
+    expect(meaning('Children reading books')).toBe('Children reading books');
+    expect(meaning('Reading')).toBe('Reading');
+    expect(meaning('"staying put" OR "staying close" Doncaster')).toBe('staying put or staying close');
   });
 });
 
