@@ -6,6 +6,7 @@
  * query, and prints p50/p95 latency and MRR@10 / nDCG@10 per engine and mode as Markdown.
  */
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { SearchMode } from '../core/api-types.ts';
 import { config } from '../core/config.ts';
@@ -13,7 +14,7 @@ import { EngineSearch } from '../core/engine-search.ts';
 import { SearchEngine } from '../core/search.ts';
 import { OpenSearchClient } from '../opensearch/client.ts';
 import { OpenSearchEngine } from '../opensearch/engine.ts';
-import { writeOpenSearchIndex } from '../opensearch/write-index.ts';
+import { writeOpenSearchIndex, type WriteSummary } from '../opensearch/write-index.ts';
 import { cliArgs } from '../scripts/cli.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
 import { machineLine, percentile } from './machine.ts';
@@ -26,6 +27,8 @@ and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode; prints M
   --set FILE     judged queries (default ../shared/eval/scale/known-item.json)
   --shards N     primary shards of the OpenSearch index (default 1)
   --modes LIST   modes to run (default keyword,semantic,hybrid)
+  --reuse        query the index an earlier run wrote (same build and layout) instead of writing
+                 it again; no index time is then reported
   -h, --help     show this help`;
 
 const ALIAS = 'bench-opensearch';
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
       set: { type: 'string', default: '../shared/eval/scale/known-item.json' },
       shards: { type: 'string', default: '1' },
       modes: { type: 'string', default: 'keyword,semantic,hybrid' },
+      reuse: { type: 'boolean', default: false },
     },
   });
   const cfg = config();
@@ -44,13 +48,19 @@ async function main(): Promise<void> {
   const embedder = await loadIndexEmbedder(index);
   const queries = judgedQueries(JSON.parse(await readFile(resolve(values.set!), 'utf8')) as { queries: JudgedQuery[] });
   const client = new OpenSearchClient({ ...cfg.opensearch, timeoutMs: 60_000 });
-  const written = await writeOpenSearchIndex(client, index, { alias: ALIAS, shards: Number(values.shards), replicas: 0, log: (l) => process.stderr.write(`${l}\n`) });
+  const engine = new OpenSearchEngine(client, { alias: ALIAS });
+  let written: WriteSummary | null = null;
+  if (values.reuse) {
+    const built = (await engine.view()).info.buildId;
+    if (built !== index.manifest.buildId) throw new Error(`--reuse: the alias ${ALIAS} holds build ${built}, not ${index.manifest.buildId} of ${values.index}; run without --reuse`);
+  } else written = await writeOpenSearchIndex(client, index, { alias: ALIAS, shards: Number(values.shards), replicas: 0, log: (l) => process.stderr.write(`${l}\n`) });
   const embedded = new SearchEngine(index, embedder);
-  const remote = new EngineSearch(new OpenSearchEngine(client, { alias: ALIAS }), embedder);
+  const remote = new EngineSearch(engine, embedder);
   const run = { embedded: (q: string, mode: SearchMode) => embedded.search({ q, mode, limit: 100 }), opensearch: (q: string, mode: SearchMode) => remote.search({ q, mode, limit: 100 }) };
   // Warm both (model, caches, OpenSearch's first queries).
   for (const q of queries.slice(0, 5)) for (const r of Object.values(run)) await r(q.query, 'hybrid');
   const rows: string[] = [];
+  const loadBefore = loadavg();
   for (const mode of values.modes!.split(',').map((m) => m.trim()) as SearchMode[]) {
     const times: Record<string, number[]> = { embedded: [], opensearch: [] };
     const scores: Record<string, QueryScores[]> = { embedded: [], opensearch: [] };
@@ -71,9 +81,11 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write([
-    `OpenSearch against the embedded engine, ${machineLine()}; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
+    `OpenSearch against the embedded engine, ${machineLine()}; load average ${loadLine(loadBefore)} before the queries, ${loadLine(loadavg())} after; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `Index into OpenSearch (${client.url}, ${values.shards} shard(s), 0 replicas): ${written.records} records (${written.documents} documents, ${written.paragraphs} paragraphs, ${written.chunks} chunks with vectors) in ${written.seconds} s, alias switched.`,
+    written
+      ? `Index into OpenSearch (${client.url}, ${values.shards} shard(s), 0 replicas): ${written.records} records (${written.documents} documents, ${written.paragraphs} paragraphs, ${written.chunks} chunks with vectors) in ${written.seconds} s, alias switched.`
+      : `OpenSearch (${client.url}): the index an earlier run wrote (--reuse), build ${index.manifest.buildId}.`,
     '',
     '| mode | engine | p50 ms | p95 ms | MRR@10 | nDCG@10 |',
     '|---|---|---|---|---|---|',
@@ -81,6 +93,11 @@ async function main(): Promise<void> {
     '',
   ].join('\n'));
   await embedder.dispose();
+}
+
+/** 1, 5 and 15-minute load averages, as `uptime` prints them. */
+function loadLine(l: number[]): string {
+  return l.map((x) => x.toFixed(2)).join(', ');
 }
 
 main().catch((err: unknown) => {

@@ -105,7 +105,7 @@ export class EngineSearch {
     }
     const docs = docsOf(view);
     const allowDocs = isEmpty(filters) ? null : new Set(view.documents.filter((d) => docPredicate(filters)(d.meta)).map((d) => d.meta.id));
-    const { understood, boosts } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>() } : this.understood(view, parsed, filters);
+    const { understood, boosts, named } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>(), named: [] } : this.understood(view, parsed, filters);
     const want = Math.max(CANDIDATES, offset + limit + 100);
 
     // Chunks are numbered per request, for fusion and collapsing.
@@ -124,7 +124,7 @@ export class EngineSearch {
     const hasPhrases = parsed.clauses.some((c) => c.any.some((u) => u.kind === 'phrase' || u.kind === 'exact'));
     const needsKeyword = mode !== 'semantic' || hasPhrases;
     const keyword: KeywordCandidates = needsKeyword
-      ? await view.keyword({ prepared, k: want, allowDocs, boosts, thesaurus: tuning.thesaurus && mode !== 'semantic', weights: tuning.keyword })
+      ? await view.keyword({ prepared, k: want, allowDocs, boosts, named, thesaurus: tuning.thesaurus && mode !== 'semantic', weights: tuning.keyword })
       : { hits: [], total: 0, groups: new Set(), unfiltered: [] };
     const keywordList = keyword.hits.map((h) => ({ index: row(h), score: h.score }));
     let list: Ranked[];
@@ -187,13 +187,14 @@ export class EngineSearch {
     };
   }
 
-  /** As SearchEngine.understood: councils and years named in the text, as score factors per document. */
-  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number> } {
+  /** As SearchEngine.understood: councils and years named in the text, as score factors per document; and every council named (`named`, filters or not). */
+  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; named: string[] } {
     const read = understand(parsed, docsOf(view).councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
     const boosts = new Map<string, number>();
-    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts };
+    const named = read.councils;
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts, named };
     const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
     for (const { meta } of view.documents) {
       let f = 1;
@@ -201,7 +202,7 @@ export class EngineSearch {
       if (meta.year !== null && understood.years.includes(meta.year)) f *= yearBoost;
       if (f !== 1) boosts.set(meta.id, f);
     }
-    return { understood, boosts };
+    return { understood, boosts, named };
   }
 
   private async toResults(view: EngineView, page: Collapsed[], rows: ScoredChunk[], parsed: ParsedQuery, thesaurus: boolean, queryVector: Float32Array | null): Promise<ResultItem[]> {

@@ -28,6 +28,8 @@ export interface KeywordCandidatesRequest {
   allowDocs: ReadonlySet<string> | null;
   /** A score factor per document (soft boosts of councils and years named in the query). */
   boosts: ReadonlyMap<string, number>;
+  /** Councils the query names, whatever the filters: their reports match the council's words (coordination, core/coordination.ts). */
+  named: readonly string[];
   thesaurus: boolean;
   weights: KeywordWeights;
 }

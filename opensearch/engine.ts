@@ -8,14 +8,16 @@
  * runs again, whole, on the index the alias names now.
  */
 import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, VectorCandidatesRequest, ChunkRecord } from '../core/engine.ts';
+import { clauseWeight, coordinationOn, councilClauses, namedCouncilKeys } from '../core/coordination.ts';
 import { AppError } from '../core/errors.ts';
+import { luceneIdf } from '../core/inverted-index.ts';
 import { restoreDoc, type StoredDoc } from '../core/index-file.ts';
 import { anyOf } from '../core/keyword-search.ts';
 import type { PreparedQuery } from '../core/prepared-query.ts';
 import { tokensOf } from '../core/text-match.ts';
 import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
 import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
-import { clauseQuery, keywordDsl, unitQuery, type Dsl } from './keyword-query.ts';
+import { clauseQuery, coordinated, keywordDsl, unitQuery, type Dsl, type KeywordDsl, type WeightProbe } from './keyword-query.ts';
 import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, type IndexMeta } from './layout.ts';
 
 interface Hit<S> {
@@ -57,6 +59,8 @@ const PAGE = 1000;
 const EF_SEARCH = 512;
 /** How long a point in time is kept between pages. */
 const KEEP_ALIVE = '1m';
+/** Chunk counts kept per index (coordination weights). */
+const MAX_COUNTS = 50_000;
 /** Runs of one request on successive builds, when rebuilds switch the alias again and again under it. */
 const MAX_RUNS = 3;
 
@@ -163,6 +167,8 @@ class OpenSearchView implements EngineView {
   readonly documents: DocEntry[];
   private readonly client: OpenSearchClient;
   private readonly metaById: Map<string, DocMeta>;
+  /** Chunks per word (or prefix), for coordination weights; oldest dropped past MAX_COUNTS. */
+  private readonly counts = new Map<string, number>();
 
   private constructor(client: OpenSearchClient, index: string, info: EngineInfo, documents: DocEntry[]) {
     this.client = client;
@@ -213,15 +219,17 @@ class OpenSearchView implements EngineView {
     if (dsl.should.length === 0) return { hits: [], total: 0, groups: new Set(), unfiltered: [] };
     const checkText = dsl.phrases.length > 0;
     const matchers = dsl.phrases.map(anyOf);
+    const coordinate = await this.coordination(dsl, req);
     const query = (allowDocs: ReadonlySet<string> | null): Dsl => {
-      const bool: Dsl = { bool: { should: dsl.should, minimum_should_match: 1, filter: this.filter(allowDocs, 'chunk'), must: dsl.must, must_not: dsl.mustNot } };
-      if (req.boosts.size === 0) return bool;
+      const bool: Dsl = { bool: { should: dsl.should, minimum_should_match: 1, filter: [...this.filter(allowDocs, 'chunk'), ...dsl.must], must_not: dsl.mustNot } };
+      const scored = coordinate(bool);
+      if (req.boosts.size === 0) return scored;
       // Soft boosts: one factor per group of documents (a council and a year named in the query).
       const byFactor = new Map<number, string[]>();
       for (const [id, f] of req.boosts) byFactor.set(f, [...(byFactor.get(f) ?? []), id]);
       return {
         function_score: {
-          query: bool,
+          query: scored,
           functions: [...byFactor].map(([weight, ids]) => ({ filter: { terms: { docId: ids } }, weight })),
           score_mode: 'first',
           boost_mode: 'multiply',
@@ -253,6 +261,43 @@ class OpenSearchView implements EngineView {
     // Every match fetched: the count is exact (phrases checked); else OpenSearch's count of groups.
     const total = matched <= filtered!.hits.hits.length ? groups.size : (filtered!.aggregations?.groups?.value ?? groups.size);
     return { hits, total, groups, unfiltered: unfiltered ? scored(unfiltered) : hits };
+  }
+
+  /**
+   * Coordination (core/coordination.ts) for the query: each clause's weight from the number of
+   * chunks its words are in (counted once per index and word), the clauses of a council the
+   * query names; a function wrapping a query in it (the query itself when it does not apply).
+   */
+  private async coordination(dsl: KeywordDsl, req: KeywordCandidatesRequest): Promise<(query: Dsl) => Dsl> {
+    const same = (query: Dsl): Dsl => query;
+    if (req.weights.coord <= 0 || dsl.clauses.length < 2) return same;
+    const counts = await this.chunkCounts(dsl.clauses.flatMap((c) => c.probes));
+    const n = this.info.chunks;
+    const weights = dsl.clauses.map((c) => clauseWeight(c.probes.map((p) => luceneIdf(n, counts.get(p.key)!) * p.factor), []));
+    if (!coordinationOn(dsl.clauses.length, weights.reduce((a, b) => a + b, 0), req.weights.coord)) return same;
+    const council = { clauses: councilClauses(dsl.clauses.map((c) => c.stems), req.named), keys: [...namedCouncilKeys(req.named)] };
+    return (query) => coordinated(query, dsl.clauses, weights, council);
+  }
+
+  /** Chunks each probe's query matches (cached per index: a view's index does not change). */
+  private async chunkCounts(probes: WeightProbe[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const ask = new Map<string, WeightProbe>();
+    for (const p of probes) {
+      const known = this.counts.get(p.key);
+      if (known !== undefined) out.set(p.key, known);
+      else ask.set(p.key, p);
+    }
+    if (ask.size === 0) return out;
+    const list = [...ask.values()];
+    const res = await this.msearch<unknown>(list.map((p) => ({ size: 0, track_total_hits: true, query: { bool: { filter: [{ term: { kind: 'chunk' } }, p.query] } } })));
+    res.forEach((r, i) => {
+      const n = r.hits.total?.value ?? 0;
+      out.set(list[i]!.key, n);
+      if (this.counts.size >= MAX_COUNTS) this.counts.delete(this.counts.keys().next().value!);
+      this.counts.set(list[i]!.key, n);
+    });
+    return out;
   }
 
   async nearest(req: VectorCandidatesRequest): Promise<ScoredChunk[]> {
@@ -306,16 +351,16 @@ class OpenSearchView implements EngineView {
   }
 
   async *mentionCandidates(prepared: PreparedQuery, allowDocs: ReadonlySet<string> | null): AsyncIterable<MentionCandidates[]> {
-    const required = prepared.mentionClauses.map((units) => clauseQuery(units, true));
+    const required = prepared.mentionClauses.map((units) => clauseQuery(units, true, 'paragraph'));
     if (required.some((q) => q === null) || required.length === 0) return;
     const body = {
       query: { bool: { filter: [...this.filter(allowDocs, 'paragraph'), ...(required as Dsl[])] } },
-      _source: ['docId', 'text', 'stored'],
+      _source: ['docId', 'paragraph', 'stored'],
     };
-    for await (const hits of scan<{ docId: string; text: string; stored: Omit<Paragraph, 'text'> }>(this.client, this.index, body)) {
+    for await (const hits of scan<{ docId: string; paragraph: string; stored: Omit<Paragraph, 'text'> }>(this.client, this.index, body)) {
       const byDoc = new Map<string, Paragraph[]>();
       for (const h of hits) {
-        const p: Paragraph = { ...h._source.stored, text: h._source.text };
+        const p: Paragraph = { ...h._source.stored, text: h._source.paragraph };
         const list = byDoc.get(h._source.docId);
         if (list) list.push(p);
         else byDoc.set(h._source.docId, [p]);

@@ -3,7 +3,8 @@
  * alias, holding three kinds of record - a document (metadata, text, paragraph and chunk offsets,
  * as the saved index stores it: core/index-file.ts StoredDoc), each paragraph (for every-mention
  * counts) and each chunk with its vector (what search ranks). Text is analysed with the `english`
- * analyzer (stemming) and, in `text.exact`, lower-cased words only (exact phrases and prefixes).
+ * analyzer (stemming) and, in `.exact`, lower-cased words only (exact phrases and prefixes): the
+ * chunks' in `text`, the paragraphs' in `paragraph` (so BM25 over `text` counts chunks alone).
  * Vectors are knn_vector, HNSW in the lucene engine, cosine similarity. Filter metadata (council,
  * year, type, judgements) is on every record, for any tool reading the index.
  */
@@ -13,7 +14,7 @@ import type { StoredDoc } from '../core/index-file.ts';
 import type { Chunk, DocMeta, Paragraph } from '../core/types.ts';
 
 /** Bump when the records or the mapping change: the server refuses an index of another layout. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /** What the index's mapping _meta says about the build. */
 export interface IndexMeta {
@@ -60,6 +61,8 @@ export function indexBody(meta: IndexMeta, shape: IndexShape): unknown {
         start: { type: 'integer' },
         text: { type: 'text', analyzer: 'english', fields: { exact: { type: 'text', analyzer: 'words' } } },
         section: { type: 'text', analyzer: 'english' },
+        // Paragraphs' text apart from the chunks': BM25 statistics of `text` are the chunks' alone.
+        paragraph: { type: 'text', analyzer: 'english', fields: { exact: { type: 'text', analyzer: 'words' } } },
         council: { type: 'keyword' },
         councilKey: { type: 'keyword' },
         year: { type: 'integer' },
@@ -106,14 +109,14 @@ export interface ParagraphRecord {
   kind: 'paragraph';
   id: string;
   docId: string;
-  text: string;
+  paragraph: string;
   start: number;
   stored: Omit<Paragraph, 'text'>;
 }
 
 export function paragraphRecord(meta: DocMeta, p: Paragraph): ParagraphRecord & Record<string, unknown> {
   const { text, ...stored } = p;
-  return { kind: 'paragraph', id: `${meta.id}#${p.anchor}`, text, start: p.start, section: p.section, ...metaFields(meta), stored };
+  return { kind: 'paragraph', id: `${meta.id}#${p.anchor}`, paragraph: text, start: p.start, ...metaFields(meta), stored };
 }
 
 export interface ChunkRecordSource {
