@@ -5,7 +5,8 @@
  * the query language, filters and facets, understanding, fusion, near-duplicate collapsing,
  * snippets, citations, phrase checks and counting are the shared modules of core/.
  */
-import type { DocumentResponse, DocumentsResponse, MentionsResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import type { CouncilResponse, DocumentResponse, DocumentsResponse, MentionsResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import { councilDocs, councilFilter, councilRecordOf } from './council.ts';
 import { documentResponse, docListItem, sortedList } from './documents.ts';
 import type { Embedder } from './embedder.ts';
 import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, ScoredChunk } from './engine.ts';
@@ -229,36 +230,48 @@ export class EngineSearch {
   /** Every mention, exactly and uncapped: the engine streams candidate paragraphs, the shared matcher decides and counts. */
   mentions(req: MentionsRequest): Promise<MentionsResponse & { all: Mention[] }> {
     const prepared = prepareQuery(req.q, req.filters);
+    return this.engine.withView((view) => this.mentionsOn(view, req, prepared));
+  }
+
+  /** A council's record (core/council.ts): its reports from the view's documents, a theme's mentions counted by the shared matcher. */
+  council(name: string, q?: string): Promise<CouncilResponse> {
+    const prepared = q !== undefined ? prepareQuery(q, councilFilter(name)) : null;
     return this.engine.withView(async (view) => {
-      const allow = docPredicate(prepared.filters);
-      const docs = view.documents.filter((d) => allow(d.meta));
-      const allowDocs = isEmpty(prepared.filters) ? null : new Set(docs.map((d) => d.meta.id));
-      const found = new Map<string, Paragraph[]>();
-      for await (const batch of view.mentionCandidates(prepared, allowDocs)) {
-        for (const c of batch) {
-          const list = found.get(c.docId);
-          if (list) list.push(...c.paragraphs);
-          else found.set(c.docId, [...c.paragraphs]);
-        }
-      }
-      // Newest reports first; paragraphs in reading order (as core/mentions.ts).
-      const ordered = docs
-        .filter((d) => found.has(d.meta.id))
-        .sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source))
-        .map((d) => partialDoc(d.meta, found.get(d.meta.id)!));
-      const all = findMentions(ordered, prepared);
-      const offset = req.offset ?? 0;
-      const limit = req.limit ?? 100;
-      return {
-        query: req.q,
-        total: all.length,
-        occurrences: all.reduce((n, m) => n + m.spans.length, 0),
-        byYear: byYear(docs, all),
-        byCouncil: byCouncil(all),
-        results: all.slice(offset, offset + limit).map(mentionItem),
-        all,
-      };
+      const docs = councilDocs(view.documents, name);
+      const found = prepared ? (await this.mentionsOn(view, { q: q!, filters: councilFilter(name), limit: 0 }, prepared)).all : [];
+      return councilRecordOf(docs, name, q, found);
     });
+  }
+
+  private async mentionsOn(view: EngineView, req: MentionsRequest, prepared: PreparedQuery): Promise<MentionsResponse & { all: Mention[] }> {
+    const allow = docPredicate(prepared.filters);
+    const docs = view.documents.filter((d) => allow(d.meta));
+    const allowDocs = isEmpty(prepared.filters) ? null : new Set(docs.map((d) => d.meta.id));
+    const found = new Map<string, Paragraph[]>();
+    for await (const batch of view.mentionCandidates(prepared, allowDocs)) {
+      for (const c of batch) {
+        const list = found.get(c.docId);
+        if (list) list.push(...c.paragraphs);
+        else found.set(c.docId, [...c.paragraphs]);
+      }
+    }
+    // Newest reports first; paragraphs in reading order (as core/mentions.ts).
+    const ordered = docs
+      .filter((d) => found.has(d.meta.id))
+      .sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source))
+      .map((d) => partialDoc(d.meta, found.get(d.meta.id)!));
+    const all = findMentions(ordered, prepared);
+    const offset = req.offset ?? 0;
+    const limit = req.limit ?? 100;
+    return {
+      query: req.q,
+      total: all.length,
+      occurrences: all.reduce((n, m) => n + m.spans.length, 0),
+      byYear: byYear(docs, all),
+      byCouncil: byCouncil(all),
+      results: all.slice(offset, offset + limit).map(mentionItem),
+      all,
+    };
   }
 }
 

@@ -57,6 +57,12 @@ function keyOf(h: Hit<ChunkKey>): ScoredChunk {
 const PAGE = 1000;
 /** HNSW candidates explored per query (more: closer to exact nearest neighbours, slower). */
 const EF_SEARCH = 512;
+/**
+ * Up to this many chunks, vector search scores every allowed chunk exactly (`knn_score`): the
+ * HNSW graph misses true nearest neighbours of some queries on this corpus (near-identical
+ * boilerplate chunks; docs/scale-out.md), and exact costs tens of ms at this size. Past it, HNSW.
+ */
+const EXACT_KNN_MAX_CHUNKS = 100_000;
 /** How long a point in time is kept between pages. */
 const KEEP_ALIVE = '1m';
 /** Chunk counts kept per index (coordination weights). */
@@ -305,14 +311,14 @@ class OpenSearchView implements EngineView {
     if (req.within) filter.push({ terms: { id: [...req.within] } });
     const mustNot = req.excludeQuery ? req.excludeQuery.parsed.exclude.map((u) => unitQuery(u)).filter((q): q is Dsl => q !== null) : [];
     const k = Math.max(1, Math.min(req.k, 10_000));
-    const res = await this.search<ChunkKey>({
-      size: k,
-      sort: BY_SCORE,
-      _source: false,
-      docvalue_fields: KEY_FIELDS,
-      query: { knn: { vector: { vector: Array.from(req.vector), k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: { bool: { filter, must_not: mustNot } } } } },
-    });
-    // The lucene engine's cosine score is (1 + cosine) / 2.
+    const vector = Array.from(req.vector);
+    const bool = { bool: { filter, must_not: mustNot } };
+    // Exact (every allowed chunk scored, as the embedded engine does) up to EXACT_KNN_MAX_CHUNKS; past that the HNSW graph.
+    const query = this.info.chunks <= EXACT_KNN_MAX_CHUNKS
+      ? { script_score: { query: bool, script: { source: 'knn_score', lang: 'knn', params: { field: 'vector', query_value: vector, space_type: 'cosinesimil' } } } }
+      : { knn: { vector: { vector, k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: bool } } };
+    const res = await this.search<ChunkKey>({ size: k, sort: BY_SCORE, _source: false, docvalue_fields: KEY_FIELDS, query });
+    // The lucene engine's cosine score, exact or not, is (1 + cosine) / 2.
     return res.hits.hits.map((h) => ({ ...keyOf(h), score: 2 * (h._score ?? 0) - 1 }));
   }
 

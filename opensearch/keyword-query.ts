@@ -1,9 +1,10 @@
 /**
  * The query language in OpenSearch's query DSL, scored as the embedded keyword search scores
- * (core/keyword-search.ts): every word ORed (BM25 over the `english`-analysed text), adjacent
- * words also as a two-word phrase (proximity, weight `pair`), words in section headings (weight
- * `section`), thesaurus alternatives of a run of words (the best one per chunk, weight
- * `synonym`), `prefix*` over the words as written (weight `expansion`); quoted phrases are
+ * (core/keyword-search.ts), over the same index terms (our analysis, written by the indexer:
+ * opensearch/layout.ts TERM_FIELDS): every word ORed (BM25), each adjacent pair of words (a pair
+ * term, weight `pair`), words in section headings (weight `section`), thesaurus alternatives of
+ * a run of words (the best one per chunk, weight `synonym`), `prefix*` over the index terms
+ * (weight `expansion`); quoted phrases are
  * required and exclusions must not match; the sum is multiplied by coordination, the rule of
  * core/coordination.ts (`coordinated`). The shared matcher (core/text-match.ts) still checks
  * phrases on the texts returned. Typo expansion of unknown words is not done here.
@@ -12,6 +13,7 @@ import { normalizePrefix, queryTerms } from '../core/keyword-options.ts';
 import type { KeywordWeights } from '../core/keyword-search.ts';
 import type { Clause, ParsedQuery, Unit } from '../core/query.ts';
 import { wordsOf } from '../core/text-match.ts';
+import { pairToken, TERM_FIELDS } from './layout.ts';
 import { findSynonyms } from '../core/thesaurus.ts';
 
 export type Dsl = Record<string, unknown>;
@@ -88,51 +90,50 @@ export function clauseQuery(units: Unit[], recall = false, field: TextField = 't
   return qs.length === 1 ? qs[0]! : { bool: { should: qs, minimum_should_match: 1 } };
 }
 
-const wordProbe = (t: string): WeightProbe => ({ key: `w:${t.toLowerCase()}`, query: { match: { text: t } }, factor: 1 });
+const termProbe = (stem: string): WeightProbe => ({ key: `t:${stem}`, query: { term: { [TERM_FIELDS.words]: stem } }, factor: 1 });
 
 export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeights): KeywordDsl {
   const clauses: DslClause[] = [];
   const must: Dsl[] = [];
   const phrases: Unit[][] = [];
-  const word = (text: string, boost: number): Dsl[] => [
-    { match: { text: { query: text, boost } } },
-    { match: { section: { query: text, boost: boost * w.section } } },
+  // Our own index terms (core/keyword-index.ts), so BM25 counts what the embedded index counts.
+  const word = (stem: string, boost: number): Dsl[] => [
+    { term: { [TERM_FIELDS.words]: { value: stem, boost } } },
+    { term: { [TERM_FIELDS.sections]: { value: stem, boost: boost * w.section } } },
   ];
-  // Adjacent content words (stop words are not indexed by either engine; slop 1 steps over one left out, as "children in care").
-  const pairs = (typed: string[], boost: number): Dsl[] => {
-    const words = typed.filter((t) => queryTerms(t).length > 0);
-    return words.slice(1).map((b, i) => ({ match_phrase: { text: { query: `${words[i]} ${b}`, slop: 1, boost } } }));
+  const pairs = (stems: string[], boost: number): Dsl[] =>
+    stems.slice(1).map((b, i) => ({ term: { [TERM_FIELDS.pairs]: { value: pairToken(stems[i]!, b), boost } } }));
+  /** Words typed together: each word, and each adjacent pair. */
+  const sequence = (stems: string[], boost: number): Dsl[] => [...stems.flatMap((s) => word(s, boost)), ...pairs(stems, boost * w.pair)];
+  /** One thesaurus alternative: its terms summed (a one-word alternative, or the pairs of a longer one). */
+  const alternative = (alt: string[]): Dsl => {
+    const qs = alt.length === 1 ? word(alt[0]!, w.synonym) : pairs(alt, w.synonym * (1 + w.pair));
+    return qs.length === 1 ? qs[0]! : { bool: { should: qs } };
   };
-  const stemsOf = (typed: string[]): string[] => typed.flatMap((t) => queryTerms(t));
 
   // Runs of plain words: each word a clause (with the pair it starts), and the thesaurus
-  // alternatives of a span in the span's first clause (as core/keyword-search.ts plans them).
+  // alternatives of a span in the span's first clause, the best one per chunk (as
+  // core/keyword-search.ts plans them).
   let run: string[] = [];
+  let raw: string[] = [];
   const flushRun = (): void => {
     if (run.length === 0) return;
-    const typed = run;
+    const stems = run;
+    const typed = raw;
     run = [];
-    const perWord: DslClause[] = typed.map((t, i) => ({
-      queries: [...word(t, 1), ...pairs(typed.slice(i, i + 2), w.pair)],
-      probes: [wordProbe(t)],
-      stems: stemsOf([t]),
+    raw = [];
+    const perWord: DslClause[] = stems.map((s, i) => ({
+      queries: [...word(s, 1), ...pairs(stems.slice(i, i + 2), w.pair)],
+      probes: [termProbe(s)],
+      stems: [s],
     }));
     if (useThesaurus) {
-      const stems = typed.map((t) => queryTerms(t)[0]!);
       let next = 0;
       for (const span of findSynonyms(stems, typed).sort((a, b) => a.start - b.start)) {
         if (span.start < next) continue;
         next = span.end;
         const original = stems.slice(span.start, span.end).join(' ');
-        // The alternatives as written (their labels), for OpenSearch's own analyzer.
-        const alternatives = span.alternatives
-          .flatMap((alt, a) => (alt.length > 0 && alt.join(' ') !== original ? [{ alt, text: span.labels[a] ?? alt.join(' ') }] : []))
-          .map(({ alt, text }): Dsl => {
-            if (alt.length === 1) return { match: { text: { query: text, boost: w.synonym } } };
-            // A multi-word alternative scores where its words stand together: each adjacent pair, summed (as its pairs do in the embedded index).
-            const words = wordsOf(text);
-            return words.length < 2 ? { match: { text: { query: text, boost: w.synonym } } } : { bool: { should: pairs(words, w.synonym * (1 + w.pair)) } };
-          });
+        const alternatives = span.alternatives.filter((alt) => alt.length > 0 && alt.join(' ') !== original).map(alternative);
         if (alternatives.length > 0) perWord[span.start]!.queries.push({ dis_max: { queries: alternatives } });
       }
     }
@@ -140,8 +141,10 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
   };
 
   for (const clause of q.clauses) {
-    if (plainWord(clause)) {
-      run.push(clause.any[0]!.text);
+    const simple = plainWord(clause);
+    if (simple !== null) {
+      run.push(simple);
+      raw.push(clause.any[0]!.text);
       continue;
     }
     // A stop word ("children in care") is not searched and does not break a run.
@@ -150,19 +153,21 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
     const c: DslClause = { queries: [], probes: [], stems: [] };
     for (const u of clause.any) {
       if (u.kind === 'prefix') {
-        // Scored over the stems (the english-analysed field), each expansion by its BM25, as the embedded engine does.
+        // Every index term it starts, each scored by its BM25 (the embedded engine: the 100 most frequent).
         const p = normalizePrefix(u.text);
         if (p === null) continue;
-        c.queries.push({ prefix: { text: { value: p, boost: w.expansion, rewrite: 'scoring_boolean' } } });
+        c.queries.push(
+          { prefix: { [TERM_FIELDS.words]: { value: p, boost: w.expansion, rewrite: 'scoring_boolean' } } },
+          { prefix: { [TERM_FIELDS.sections]: { value: p, boost: w.expansion * w.section, rewrite: 'scoring_boolean' } } },
+        );
         // The clause's weight: the embedded engine takes its rarest scored expansion; here all of them together (one count).
-        c.probes.push({ key: `p:${p}`, query: { prefix: { text: p } }, factor: w.expansion });
+        c.probes.push({ key: `p:${p}`, query: { prefix: { [TERM_FIELDS.words]: p } }, factor: w.expansion });
         continue;
       }
-      const words = wordsOf(u.text);
-      for (const t of words) c.queries.push(...word(t, 1));
-      c.queries.push(...pairs(words, w.pair));
-      c.probes.push(...words.filter((t) => queryTerms(t).length > 0).map(wordProbe));
-      c.stems.push(...stemsOf(words));
+      const stems = queryTerms(u.text);
+      c.queries.push(...sequence(stems, 1));
+      c.probes.push(...stems.map(termProbe));
+      c.stems.push(...stems);
     }
     if (clause.any.some(isPhrase)) {
       phrases.push(clause.any);
@@ -194,9 +199,9 @@ export function coordinated(query: Dsl, clauses: DslClause[], weights: number[],
   return { function_score: { query, functions, score_mode: 'sum', boost_mode: 'multiply' } };
 }
 
-/** One plain word with a stem (not a stop word, not hyphenated), as core/keyword-search.ts reads it. */
-function plainWord(clause: Clause): boolean {
-  if (clause.any.length !== 1 || clause.any[0]!.kind !== 'word') return false;
+/** The stem of a clause that is one plain word (not a stop word, not hyphenated), as core/keyword-search.ts reads it; else null. */
+function plainWord(clause: Clause): string | null {
+  if (clause.any.length !== 1 || clause.any[0]!.kind !== 'word') return null;
   const terms = queryTerms(clause.any[0]!.text);
-  return terms.length === 1 && !/[\s-]/.test(clause.any[0]!.text);
+  return terms.length === 1 && !/[\s-]/.test(clause.any[0]!.text) ? terms[0]! : null;
 }

@@ -10,6 +10,7 @@
  */
 import type { EmbedderInfo } from '../core/types.ts';
 import { councilKey } from '../core/filters.ts';
+import { indexTerms } from '../core/keyword-index.ts';
 import type { StoredDoc } from '../core/index-file.ts';
 import type { Chunk, DocMeta, Paragraph } from '../core/types.ts';
 
@@ -23,6 +24,19 @@ export interface IndexMeta {
   builtAt: string;
   embedder: EmbedderInfo;
   counts: { documents: number; chunks: number; paragraphs: number };
+}
+
+/**
+ * A chunk's index terms as the embedded keyword index has them (core/keyword-index.ts: our
+ * tokenizer, stop words, irregular forms and stemmer), written by the indexer as space-separated
+ * tokens and split on spaces only, so OpenSearch's BM25 counts exactly those terms: its words,
+ * its pairs of adjacent words (one token each, `pairToken`), its section headings' words.
+ */
+export const TERM_FIELDS = { words: 'terms', pairs: 'pairTerms', sections: 'sectionTerms' } as const;
+
+/** A pair of adjacent index terms as one token (index terms hold letters, digits and dots only). */
+export function pairToken(a: string, b: string): string {
+  return `${a}_${b}`;
 }
 
 export const DOC_ID = (id: string): string => `d:${id}`;
@@ -45,7 +59,12 @@ export function indexBody(meta: IndexMeta, shape: IndexShape): unknown {
         refresh_interval: '-1',
         max_result_window: 10_000,
       },
-      analysis: { analyzer: { words: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] } } },
+      analysis: {
+        analyzer: {
+          words: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] },
+          terms: { type: 'custom', tokenizer: 'whitespace' },
+        },
+      },
     },
     mappings: {
       dynamic: false,
@@ -61,6 +80,9 @@ export function indexBody(meta: IndexMeta, shape: IndexShape): unknown {
         start: { type: 'integer' },
         text: { type: 'text', analyzer: 'english', fields: { exact: { type: 'text', analyzer: 'words' } } },
         section: { type: 'text', analyzer: 'english' },
+        [TERM_FIELDS.words]: { type: 'text', analyzer: 'terms', index_options: 'freqs' },
+        [TERM_FIELDS.pairs]: { type: 'text', analyzer: 'terms', index_options: 'freqs' },
+        [TERM_FIELDS.sections]: { type: 'text', analyzer: 'terms', index_options: 'freqs' },
         // Paragraphs' text apart from the chunks': BM25 statistics of `text` are the chunks' alone.
         paragraph: { type: 'text', analyzer: 'english', fields: { exact: { type: 'text', analyzer: 'words' } } },
         council: { type: 'keyword' },
@@ -130,5 +152,11 @@ export interface ChunkRecordSource {
 
 export function chunkRecord(meta: DocMeta, c: Chunk, group: number, vector: Float32Array): ChunkRecordSource & Record<string, unknown> {
   const { text, ...stored } = c;
-  return { kind: 'chunk', id: c.id, group, text, section: c.section, start: c.start, ...metaFields(meta), vector: Array.from(vector, (x) => Math.round(x * 1e6) / 1e6), stored };
+  const words = indexTerms(text);
+  const terms = {
+    [TERM_FIELDS.words]: words.join(' '),
+    [TERM_FIELDS.pairs]: words.slice(1).map((b, i) => pairToken(words[i]!, b)).join(' '),
+    [TERM_FIELDS.sections]: indexTerms(c.section.join(' ')).join(' '),
+  };
+  return { kind: 'chunk', id: c.id, group, text, section: c.section, start: c.start, ...terms, ...metaFields(meta), vector: Array.from(vector, (x) => Math.round(x * 1e6) / 1e6), stored };
 }

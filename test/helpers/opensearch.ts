@@ -4,8 +4,6 @@
  * the message says how to start one. Each test file writes its own aliases (a prefix per file)
  * and deletes them and their indexes afterwards.
  */
-import { DEFAULT_KEYWORD_WEIGHTS } from '../../core/keyword-search.ts';
-import type { SearchTuning } from '../../core/search.ts';
 import type { Embedder } from '../../core/embedder.ts';
 import { EngineSearch } from '../../core/engine-search.ts';
 import type { SearchIndex } from '../../core/search-index.ts';
@@ -53,11 +51,3 @@ export async function deleteIndexes(client: OpenSearchClient, prefix: string): P
   const rows = await client.request<Array<{ index: string }>>('GET', `/_cat/indices/${prefix}*?format=json`);
   for (const r of rows) await client.request('DELETE', `/${r.index}`, undefined, { allow404: true });
 }
-
-/**
- * The embedded engine's ranking without what the OpenSearch engine does not do yet: the
- * coordination factor (core/keyword-search.ts; docs/scale-out.md "Not done yet"). Parity tests
- * compare the two engines' implementations of the same ranking with it; the default ranking's
- * lead over OpenSearch is measured by `npm run bench:opensearch` and explained in the docs.
- */
-export const SAME_RANKING_AS_OPENSEARCH: Partial<SearchTuning> = { keyword: { ...DEFAULT_KEYWORD_WEIGHTS, coord: 0 } };
