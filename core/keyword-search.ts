@@ -199,18 +199,28 @@ function isPhrase(u: Unit): boolean {
 
 /** Index terms within the allowed edit distance of an unknown stem, closest then most frequent first. */
 function fuzzyTerms(words: InvertedIndex, stem: string): number[] {
+  return fuzzyExpansions(stem, words.terms.map((term, id) => ({ term, id, df: words.df(id) }))).map((f) => f.id);
+}
+
+/**
+ * The typo expansions of a stem no chunk has, from candidate index terms with their chunk
+ * counts: those within the allowed edit distance (fuzzyFor), closest then most frequent first,
+ * at most MAX_FUZZY. The one rule for both engines (OpenSearch's candidates come from its term
+ * suggester).
+ */
+export function fuzzyExpansions<T extends { term: string; df: number }>(stem: string, candidates: readonly T[]): T[] {
   const max = fuzzyFor(stem, 5);
   if (max === 0) return [];
-  const found: Array<{ id: number; d: number }> = [];
-  words.terms.forEach((t, id) => {
-    if (Math.abs(t.length - stem.length) > max || /\s/.test(t)) return;
-    const d = editDistance(stem, t, max);
-    if (d <= max) found.push({ id, d });
-  });
+  const found: Array<{ c: T; d: number }> = [];
+  for (const c of candidates) {
+    if (Math.abs(c.term.length - stem.length) > max || /\s/.test(c.term)) continue;
+    const d = editDistance(stem, c.term, max);
+    if (d <= max) found.push({ c, d });
+  }
   return found
-    .sort((a, b) => a.d - b.d || words.df(b.id) - words.df(a.id))
+    .sort((a, b) => a.d - b.d || b.c.df - a.c.df)
     .slice(0, MAX_FUZZY)
-    .map((f) => f.id);
+    .map((f) => f.c);
 }
 
 /** Optimal-string-alignment distance (a transposition is one edit), or max + 1 once above max. */

@@ -12,13 +12,14 @@ import { clauseWeight, coordinationOn, councilClauses, namedCouncilKeys } from '
 import { AppError } from '../core/errors.ts';
 import { luceneIdf } from '../core/inverted-index.ts';
 import { restoreDoc, type StoredDoc } from '../core/index-file.ts';
-import { anyOf } from '../core/keyword-search.ts';
+import { anyOf, fuzzyExpansions } from '../core/keyword-search.ts';
+import { fuzzyFor } from '../core/keyword-options.ts';
 import type { PreparedQuery } from '../core/prepared-query.ts';
 import { tokensOf } from '../core/text-match.ts';
 import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
 import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
 import { clauseQuery, coordinated, keywordDsl, unitQuery, type Dsl, type KeywordDsl, type WeightProbe } from './keyword-query.ts';
-import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, type IndexMeta } from './layout.ts';
+import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, TERM_FIELDS, type IndexMeta } from './layout.ts';
 
 interface Hit<S> {
   _id: string;
@@ -221,8 +222,13 @@ class OpenSearchView implements EngineView {
   }
 
   async keyword(req: KeywordCandidatesRequest): Promise<KeywordCandidates> {
-    const dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights);
+    let dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights);
     if (dsl.should.length === 0) return { hits: [], total: 0, groups: new Set(), unfiltered: [] };
+    // Typed words no chunk has: their typo expansions instead (as the embedded engine does).
+    const counts = await this.chunkCounts(dsl.clauses.flatMap((c) => c.probes));
+    const missing = dsl.clauses.flatMap((c) => c.probes).filter((p) => p.key.startsWith('t:') && counts.get(p.key) === 0).map((p) => p.key.slice(2));
+    const expansions = await this.expansions(missing);
+    if (expansions.size > 0) dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights, expansions);
     const checkText = dsl.phrases.length > 0;
     const matchers = dsl.phrases.map(anyOf);
     const coordinate = await this.coordination(dsl, req);
@@ -279,10 +285,31 @@ class OpenSearchView implements EngineView {
     if (req.weights.coord <= 0 || dsl.clauses.length < 2) return same;
     const counts = await this.chunkCounts(dsl.clauses.flatMap((c) => c.probes));
     const n = this.info.chunks;
-    const weights = dsl.clauses.map((c) => clauseWeight(c.probes.map((p) => luceneIdf(n, counts.get(p.key)!) * p.factor), []));
+    // A word no chunk has weighs nothing (it is no term of the embedded index either).
+    const weights = dsl.clauses.map((c) => clauseWeight(c.probes.map((p) => (counts.get(p.key)! > 0 ? luceneIdf(n, counts.get(p.key)!) * p.factor : 0)), []));
     if (!coordinationOn(dsl.clauses.length, weights.reduce((a, b) => a + b, 0), req.weights.coord)) return same;
     const council = { clauses: councilClauses(dsl.clauses.map((c) => c.stems), req.named), keys: [...namedCouncilKeys(req.named)] };
     return (query) => coordinated(query, dsl.clauses, weights, council);
+  }
+
+  /**
+   * The typo expansions of stems no chunk has (core/keyword-search.ts fuzzyExpansions), from
+   * OpenSearch's term suggester over the index terms: candidates within two edits, with counts.
+   */
+  private async expansions(stems: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const ask = [...new Set(stems)].filter((s) => fuzzyFor(s, 5) > 0);
+    if (ask.length === 0) return out;
+    const res = await this.msearch<unknown>(ask.map((stem) => ({
+      size: 0,
+      suggest: { typo: { text: stem, term: { field: TERM_FIELDS.words, suggest_mode: 'always', analyzer: 'terms', max_edits: fuzzyFor(stem, 5), prefix_length: 0, min_word_length: 1, size: 50, max_inspections: 50, string_distance: 'damerau_levenshtein' } } },
+    })));
+    res.forEach((r, i) => {
+      const options = (r as { suggest?: { typo?: Array<{ options: Array<{ text: string; freq: number }> }> } }).suggest?.typo?.[0]?.options ?? [];
+      const picked = fuzzyExpansions(ask[i]!, options.map((o) => ({ term: o.text, df: o.freq })));
+      if (picked.length > 0) out.set(ask[i]!, picked.map((p) => p.term));
+    });
+    return out;
   }
 
   /** Chunks each probe's query matches (cached per index: a view's index does not change). */

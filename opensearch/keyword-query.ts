@@ -92,15 +92,27 @@ export function clauseQuery(units: Unit[], recall = false, field: TextField = 't
 
 const termProbe = (stem: string): WeightProbe => ({ key: `t:${stem}`, query: { term: { [TERM_FIELDS.words]: stem } }, factor: 1 });
 
-export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeights): KeywordDsl {
+/** Index terms a stem no chunk has stands for (typos: core/keyword-search.ts fuzzyExpansions). */
+export type Expansions = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * The query in the DSL. `expansions`: the typo expansions of typed words no chunk has (found
+ * once their counts are known), each scored at weight `expansion` in the word's place.
+ */
+export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeights, expansions: Expansions = new Map()): KeywordDsl {
   const clauses: DslClause[] = [];
   const must: Dsl[] = [];
   const phrases: Unit[][] = [];
   // Our own index terms (core/keyword-index.ts), so BM25 counts what the embedded index counts.
   const word = (stem: string, boost: number): Dsl[] => [
-    { term: { [TERM_FIELDS.words]: { value: stem, boost } } },
+    ...(expansions.get(stem) ?? [stem]).map((t) => ({ term: { [TERM_FIELDS.words]: { value: t, boost: t === stem ? boost : boost * w.expansion } } })),
     { term: { [TERM_FIELDS.sections]: { value: stem, boost: boost * w.section } } },
   ];
+  /** A typed word's weight probes: the word, or its expansions (at their weight). */
+  const probesOf = (stem: string): WeightProbe[] => {
+    const alt = expansions.get(stem);
+    return alt ? alt.map((t) => ({ ...termProbe(t), factor: w.expansion })) : [termProbe(stem)];
+  };
   const pairs = (stems: string[], boost: number): Dsl[] =>
     stems.slice(1).map((b, i) => ({ term: { [TERM_FIELDS.pairs]: { value: pairToken(stems[i]!, b), boost } } }));
   /** Words typed together: each word, and each adjacent pair. */
@@ -124,7 +136,7 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
     raw = [];
     const perWord: DslClause[] = stems.map((s, i) => ({
       queries: [...word(s, 1), ...pairs(stems.slice(i, i + 2), w.pair)],
-      probes: [termProbe(s)],
+      probes: probesOf(s),
       stems: [s],
     }));
     if (useThesaurus) {
@@ -166,7 +178,7 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
       }
       const stems = queryTerms(u.text);
       c.queries.push(...sequence(stems, 1));
-      c.probes.push(...stems.map(termProbe));
+      c.probes.push(...stems.flatMap(probesOf));
       c.stems.push(...stems);
     }
     if (clause.any.some(isPhrase)) {
