@@ -5,11 +5,13 @@
  * the query language, filters and facets, understanding, fusion, near-duplicate collapsing,
  * snippets, citations, phrase checks and counting are the shared modules of core/.
  */
-import type { CouncilResponse, DocumentResponse, DocumentsResponse, MentionsResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import type { CouncilResponse, DocumentResponse, DocumentsResponse, MentionsResponse, SimilarResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import { councilDocs, councilFilter, councilRecordOf } from './council.ts';
 import { documentResponse, docListItem, sortedList } from './documents.ts';
 import type { Embedder } from './embedder.ts';
-import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, ScoredChunk } from './engine.ts';
+import type { ChunkRecord, DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, ScoredChunk } from './engine.ts';
+import { distinctiveTerms } from './more-like-this.ts';
+import { notFound, OVERFETCH, paragraphChunk, pickSimilar, similarDocs, similarResponse, similarScore, WORD_CANDIDATES, type Kept, type SimilarRequest } from './similar.ts';
 import { AppError, badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
 import { fuse } from './fusion.ts';
@@ -231,6 +233,68 @@ export class EngineSearch {
   mentions(req: MentionsRequest): Promise<MentionsResponse & { all: Mention[] }> {
     const prepared = prepareQuery(req.q, req.filters);
     return this.engine.withView((view) => this.mentionsOn(view, req, prepared));
+  }
+
+  /**
+   * Practice like this elsewhere (core/similar.ts, the same steps as the embedded engine): the
+   * paragraph's nearest chunks by its own embedding and its distinctive terms' best chunks, each
+   * scored by cosine plus word share, picked by the shared rules.
+   */
+  similar(req: SimilarRequest): Promise<SimilarResponse> {
+    return this.engine.withView(async (view) => {
+      const t0 = performance.now();
+      const limit = req.limit ?? 10;
+      const chunk = await this.similarChunk(view, req.id);
+      if (!chunk) throw notFound(req.id);
+      const source = await view.similarSource(chunk.chunk.id);
+      if (!source) throw notFound(req.id);
+      const allowMeta = similarDocs(chunk.meta, req.filters);
+      const allowDocs = new Set(view.documents.filter((d) => allowMeta(d.meta)).map((d) => d.meta.id));
+      const allowed = (doc: string): boolean => allowDocs.has(doc);
+      const copies = new Set((await view.groupChunks(source.group, allowDocs)).filter((c) => c.id !== chunk.chunk.id).map((c) => c.docId));
+      const terms = distinctiveTerms(source.counts, chunk.chunk.text);
+      const self = (await view.termScores({ terms, k: 1, allowDocs: null, within: [chunk.chunk.id] }))[0]?.score ?? 0;
+      const byWords = await view.termScores({ terms, k: limit * WORD_CANDIDATES, allowDocs, within: null });
+      const words = new Map(byWords.map((c) => [c.id, c.score]));
+      const keys = new Map(byWords.map((c) => [c.id, c]));
+      const allowedChunks = view.documents.reduce((n, d) => n + (allowDocs.has(d.meta.id) ? d.chunks : 0), 0);
+      let kept: Kept<string, string>[] = [];
+      // As the embedded engine: the nearest chunks overall, then, if too few pass, every allowed one (as many as OpenSearch returns).
+      for (let pass = 0; pass < 2; pass++) {
+        const nearest = pass === 0
+          ? await view.nearest({ vector: source.vector, k: limit * OVERFETCH, allowDocs: null, within: null, excludeQuery: null })
+          : await view.nearest({ vector: source.vector, k: allowedChunks, allowDocs, within: null, excludeQuery: null });
+        const cosine = new Map(nearest.map((c) => [c.id, c.score]));
+        for (const c of nearest) keys.set(c.id, c);
+        const missingCos = byWords.filter((c) => !cosine.has(c.id)).map((c) => c.id);
+        if (missingCos.length > 0) for (const c of await view.nearest({ vector: source.vector, k: missingCos.length, allowDocs: null, within: missingCos, excludeQuery: null })) cosine.set(c.id, c.score);
+        const missingWords = nearest.filter((c) => !words.has(c.id) && allowed(c.docId)).map((c) => c.id);
+        for (const c of await view.termScores({ terms, k: missingWords.length, allowDocs: null, within: missingWords })) words.set(c.id, c.score);
+        const hits = [...cosine].map(([id, cos]) => {
+          const c = keys.get(id)!;
+          return { key: id, doc: c.docId, group: c.group, cosine: cos, score: similarScore(cos, words.get(id) ?? 0, self) };
+        });
+        hits.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        kept = pickSimilar(hits, source.group, allowed, copies, limit);
+        if (kept.length >= limit) break;
+      }
+      const records = await view.chunks(kept.map((k) => k.key));
+      return similarResponse(chunk, copies.size, kept.flatMap((k) => {
+        const r = records.get(k.key);
+        return r ? [{ chunk: r.chunk, meta: r.meta, score: k.score, keyword: (words.get(k.key) ?? 0) > 0, docs: [...k.docs] }] : [];
+      }), t0);
+    });
+  }
+
+  /** The chunk of a chunk id, or of a paragraph id (`<docId>#<anchor>`: the chunk holding it), or null. */
+  private async similarChunk(view: EngineView, id: string): Promise<ChunkRecord | null> {
+    const direct = (await view.chunks([id])).get(id);
+    if (direct) return direct;
+    const hash = id.lastIndexOf('#');
+    if (hash <= 0 || !docsOf(view).byId.has(id.slice(0, hash))) return null;
+    const doc = await view.document(id.slice(0, hash));
+    const chunk = doc ? paragraphChunk(doc.paragraphs, doc.chunks, id.slice(hash + 1)) : null;
+    return chunk ? (await view.chunks([chunk.id])).get(chunk.id) ?? null : null;
   }
 
   /** A council's record (core/council.ts): its reports from the view's documents, a theme's mentions counted by the shared matcher. */

@@ -7,7 +7,8 @@
  * under it fails (never a partial answer: a missing chunk, a shard that answered nothing) and
  * runs again, whole, on the index the alias names now.
  */
-import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, VectorCandidatesRequest, ChunkRecord } from '../core/engine.ts';
+import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, SimilarSource, TermScoresRequest, VectorCandidatesRequest, ChunkRecord } from '../core/engine.ts';
+import { termBoost } from '../core/more-like-this.ts';
 import { clauseWeight, coordinationOn, councilClauses, namedCouncilKeys } from '../core/coordination.ts';
 import { AppError } from '../core/errors.ts';
 import { luceneIdf } from '../core/inverted-index.ts';
@@ -19,7 +20,7 @@ import { tokensOf } from '../core/text-match.ts';
 import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
 import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
 import { clauseQuery, coordinated, keywordDsl, unitQuery, type Dsl, type KeywordDsl, type WeightProbe } from './keyword-query.ts';
-import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, TERM_FIELDS, type IndexMeta } from './layout.ts';
+import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, pairToken, TERM_FIELDS, type IndexMeta } from './layout.ts';
 
 interface Hit<S> {
   _id: string;
@@ -347,6 +348,50 @@ class OpenSearchView implements EngineView {
     const res = await this.search<ChunkKey>({ size: k, sort: BY_SCORE, _source: false, docvalue_fields: KEY_FIELDS, query });
     // The lucene engine's cosine score, exact or not, is (1 + cosine) / 2.
     return res.hits.hits.map((h) => ({ ...keyOf(h), score: 2 * (h._score ?? 0) - 1 }));
+  }
+
+  async similarSource(id: string): Promise<SimilarSource | null> {
+    const [res, tv] = await Promise.all([
+      this.search<unknown>({ size: 1, _source: false, docvalue_fields: KEY_FIELDS, query: { ids: { values: [CHUNK_ID(id)] } }, script_fields: { vector: { script: { source: "doc['vector'].value" } } } }),
+      this.client.request<{ found: boolean; term_vectors?: Record<string, { terms: Record<string, { doc_freq?: number }> }> } | null>(
+        'GET', `/${this.index}/_termvectors/${encodeURIComponent(CHUNK_ID(id))}?fields=${TERM_FIELDS.words},${TERM_FIELDS.pairs}&term_statistics=true&field_statistics=false&positions=false&offsets=false&payloads=false`,
+        undefined, { allow404: true },
+      ),
+    ]);
+    const hit = res.hits.hits[0];
+    if (!hit) return null;
+    if (!tv) throw new IndexGone(`Engine: index ${this.index} is gone`);
+    const df = (field: string): Map<string, number> => new Map(Object.entries(tv.term_vectors?.[field]?.terms ?? {}).map(([t, v]) => [t, v.doc_freq ?? 0]));
+    const words = df(TERM_FIELDS.words);
+    const pairs = df(TERM_FIELDS.pairs);
+    const vector = Float32Array.from((hit.fields!.vector![0] as number[]));
+    return {
+      vector,
+      group: keyOf(hit as Hit<ChunkKey>).group,
+      counts: {
+        size: this.info.chunks,
+        // Terms of the chunk's own text only (what distinctiveTerms asks about); a pair "a b" is the token a_b.
+        df: (part, term) => (part === 'words' ? words.get(term) : pairs.get(pairToken(...(term.split(' ') as [string, string])))) ?? 0,
+      },
+    };
+  }
+
+  async termScores(req: TermScoresRequest): Promise<ScoredChunk[]> {
+    if (req.terms.length === 0 || req.k <= 0) return [];
+    const boost = termBoost(req.terms);
+    const field = { words: TERM_FIELDS.words, pairs: TERM_FIELDS.pairs } as const;
+    const should = req.terms.map((t) => ({ term: { [field[t.part]]: { value: t.part === 'words' ? t.term : pairToken(...(t.term.split(' ') as [string, string])), boost: boost(t) } } }));
+    const filter = this.filter(req.allowDocs, 'chunk');
+    if (req.within) filter.push({ terms: { id: [...req.within] } });
+    const res = await this.search<ChunkKey>({ size: Math.min(req.k, 10_000), sort: BY_SCORE, _source: false, docvalue_fields: KEY_FIELDS, query: { bool: { should, minimum_should_match: 1, filter } } });
+    return res.hits.hits.map((h) => keyOf(h));
+  }
+
+  async groupChunks(group: number, allowDocs: ReadonlySet<string> | null): Promise<ScoredChunk[]> {
+    const out: ScoredChunk[] = [];
+    const body = { query: { bool: { filter: [...this.filter(allowDocs, 'chunk'), { term: { group } }] } }, _source: false, docvalue_fields: KEY_FIELDS };
+    for await (const hits of scan<ChunkKey>(this.client, this.index, body)) out.push(...hits.map((h) => keyOf(h)));
+    return out;
   }
 
   async chunks(ids: readonly string[]): Promise<Map<string, ChunkRecord>> {

@@ -18,8 +18,8 @@ function route(example: string | undefined) {
 }
 
 export function similarRoute(service: Service): OpenAPIHono {
-  return new OpenAPIHono().openapi(route(service.embedded?.index.chunks[0]?.id), (c) => {
+  return new OpenAPIHono().openapi(route(service.embedded?.index.chunks[0]?.id), async (c) => {
     const { id, limit, ...filters } = c.req.valid('query');
-    return c.json(similar(service.engine.index, { id, limit, filters }), 200);
+    return c.json(service.remote ? await service.remote.similar({ id, limit, filters }) : similar(service.engine.index, { id, limit, filters }), 200);
   });
 }
