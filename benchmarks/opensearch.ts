@@ -27,6 +27,8 @@ and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode; prints M
   --set FILE     judged queries (default ../shared/eval/scale/known-item.json)
   --shards N     primary shards of the OpenSearch index (default 1)
   --modes LIST   modes to run (default keyword,semantic,hybrid)
+  --knn KIND     vector search in OpenSearch: auto (exact up to 100 000 chunks, HNSW past it;
+                 the default), exact or hnsw
   --reuse        query the index an earlier run wrote (same build and layout) instead of writing
                  it again; no index time is then reported
   -h, --help     show this help`;
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       shards: { type: 'string', default: '1' },
       modes: { type: 'string', default: 'keyword,semantic,hybrid' },
       reuse: { type: 'boolean', default: false },
+      knn: { type: 'string', default: 'auto' },
     },
   });
   const cfg = config();
@@ -48,7 +51,9 @@ async function main(): Promise<void> {
   const embedder = await loadIndexEmbedder(index);
   const queries = judgedQueries(JSON.parse(await readFile(resolve(values.set!), 'utf8')) as { queries: JudgedQuery[] });
   const client = new OpenSearchClient({ ...cfg.opensearch, timeoutMs: 60_000 });
-  const engine = new OpenSearchEngine(client, { alias: ALIAS });
+  const knn = { auto: undefined, exact: Infinity, hnsw: 0 }[values.knn as 'auto' | 'exact' | 'hnsw'];
+  if (!['auto', 'exact', 'hnsw'].includes(values.knn!)) throw new Error(`--knn: "${values.knn}" is not auto, exact or hnsw`);
+  const engine = new OpenSearchEngine(client, { alias: ALIAS, exactKnnMaxChunks: knn });
   let written: WriteSummary | null = null;
   if (values.reuse) {
     const built = (await engine.view()).info.buildId;
@@ -81,7 +86,7 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write([
-    `OpenSearch against the embedded engine, ${machineLine()}; load average ${loadLine(loadBefore)} before the queries, ${loadLine(loadavg())} after; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
+    `OpenSearch (k-NN ${values.knn}) against the embedded engine, ${machineLine()}; load average ${loadLine(loadBefore)} before the queries, ${loadLine(loadavg())} after; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
     '',
     written
       ? `Index into OpenSearch (${client.url}, ${values.shards} shard(s), 0 replicas): ${written.records} records (${written.documents} documents, ${written.paragraphs} paragraphs, ${written.chunks} chunks with vectors) in ${written.seconds} s, alias switched.`

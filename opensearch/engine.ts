@@ -76,12 +76,15 @@ export interface OpenSearchEngineOptions {
   alias: string;
   /** Re-read where the alias points at most this often (ms, default 1000). */
   aliasTtlMs?: number;
+  /** Vector search scores every allowed chunk exactly up to this many chunks in the index, HNSW past it (default EXACT_KNN_MAX_CHUNKS). */
+  exactKnnMaxChunks?: number;
 }
 
 export class OpenSearchEngine implements Engine {
   readonly client: OpenSearchClient;
   readonly alias: string;
   private readonly aliasTtlMs: number;
+  private readonly exactKnnMaxChunks: number;
   private resolved: { index: string; at: number } | null = null;
   private views = new Map<string, Promise<OpenSearchView>>();
 
@@ -89,6 +92,7 @@ export class OpenSearchEngine implements Engine {
     this.client = client;
     this.alias = options.alias;
     this.aliasTtlMs = options.aliasTtlMs ?? 1000;
+    this.exactKnnMaxChunks = options.exactKnnMaxChunks ?? EXACT_KNN_MAX_CHUNKS;
   }
 
   /** The concrete index behind the alias now. */
@@ -112,7 +116,7 @@ export class OpenSearchEngine implements Engine {
   private viewOf(index: string): Promise<OpenSearchView> {
     let v = this.views.get(index);
     if (!v) {
-      const opening = OpenSearchView.open(this.client, index);
+      const opening = OpenSearchView.open(this.client, index, this.exactKnnMaxChunks);
       v = opening;
       this.views.set(index, v);
       // A failed load is not kept: the next request tries again (OpenSearch may be back).
@@ -178,15 +182,18 @@ class OpenSearchView implements EngineView {
   /** Chunks per word (or prefix), for coordination weights; oldest dropped past MAX_COUNTS. */
   private readonly counts = new Map<string, number>();
 
-  private constructor(client: OpenSearchClient, index: string, info: EngineInfo, documents: DocEntry[]) {
+  private readonly exactKnn: boolean;
+
+  private constructor(client: OpenSearchClient, index: string, info: EngineInfo, documents: DocEntry[], exactKnnMaxChunks: number) {
     this.client = client;
     this.index = index;
     this.info = info;
     this.documents = documents;
     this.metaById = new Map(documents.map((d) => [d.meta.id, d.meta]));
+    this.exactKnn = info.chunks <= exactKnnMaxChunks;
   }
 
-  static async open(client: OpenSearchClient, index: string): Promise<OpenSearchView> {
+  static async open(client: OpenSearchClient, index: string, exactKnnMaxChunks: number): Promise<OpenSearchView> {
     const mapping = await client.request<Record<string, { mappings: { _meta?: IndexMeta } }>>('GET', `/${index}/_mapping`);
     const meta = Object.values(mapping)[0]?.mappings._meta;
     if (!meta || meta.layout !== LAYOUT_VERSION) {
@@ -198,7 +205,7 @@ class OpenSearchView implements EngineView {
       for (const h of hits) documents.push({ meta: h._source.stored.meta, chunks: h._source.chunks, paragraphs: h._source.paragraphs });
     }
     const info: EngineInfo = { buildId: meta.buildId, builtAt: meta.builtAt, embedder: { id: meta.embedder.id, dim: meta.embedder.dim }, documents: meta.counts.documents, chunks: meta.counts.chunks };
-    return new OpenSearchView(client, index, info, documents);
+    return new OpenSearchView(client, index, info, documents, exactKnnMaxChunks);
   }
 
   private async search<S>(body: unknown): Promise<SearchResult<S>> {
@@ -342,7 +349,7 @@ class OpenSearchView implements EngineView {
     const vector = Array.from(req.vector);
     const bool = { bool: { filter, must_not: mustNot } };
     // Exact (every allowed chunk scored, as the embedded engine does) up to EXACT_KNN_MAX_CHUNKS; past that the HNSW graph.
-    const query = this.info.chunks <= EXACT_KNN_MAX_CHUNKS
+    const query = this.exactKnn
       ? { script_score: { query: bool, script: { source: 'knn_score', lang: 'knn', params: { field: 'vector', query_value: vector, space_type: 'cosinesimil' } } } }
       : { knn: { vector: { vector, k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: bool } } };
     const res = await this.search<ChunkKey>({ size: k, sort: BY_SCORE, _source: false, docvalue_fields: KEY_FIELDS, query });

@@ -15,7 +15,7 @@ function route(example: string | undefined) {
       params: example === undefined ? CouncilParams : CouncilParams.extend({ name: CouncilParams.shape.name.meta({ example }) }),
       query: CouncilQuery,
     },
-    responses: { 200: json(CouncilResponse, 'Every report of the council (and its predecessors or successors), oldest first.'), ...errors(400, 404) },
+    responses: { 200: json(CouncilResponse, 'Every report of the council (and its predecessors or successors), oldest first.'), ...errors(400, 404, 503) },
   });
 }
 

@@ -13,7 +13,7 @@ function route(example: string | undefined) {
     tags: ['similar'],
     summary: "The paragraphs of other councils' reports most like one paragraph, best first, one per report",
     request: { query: example === undefined ? SimilarQuery : SimilarQuery.safeExtend({ id: SimilarQuery.shape.id.meta({ example }) }) },
-    responses: { 200: json(SimilarResponse, 'The paragraph, the judgement areas it is about, and the most similar paragraphs elsewhere with citations.'), ...errors(400, 404) },
+    responses: { 200: json(SimilarResponse, 'The paragraph, the judgement areas it is about, and the most similar paragraphs elsewhere with citations.'), ...errors(400, 404, 503) },
   });
 }
 
