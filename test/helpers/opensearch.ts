@@ -13,6 +13,9 @@ import { writeOpenSearchIndex, type WriteSummary } from '../../opensearch/write-
 
 export const OPENSEARCH_TEST_URL = (process.env.OPENSEARCH_TEST_URL ?? 'http://127.0.0.1:9200').replace(/\/+$/, '');
 
+/** First HTTP port of the failover test's own 2-node cluster (default 9280). */
+export const OPENSEARCH_FAILOVER_PORT = Number(process.env.OPENSEARCH_FAILOVER_PORT ?? 9280);
+
 export function testClient(url = OPENSEARCH_TEST_URL, timeoutMs = 30_000): OpenSearchClient {
   return new OpenSearchClient({ url, user: null, password: null, ca: null, timeoutMs });
 }
