@@ -12,6 +12,7 @@ import type { SearchMode } from '../core/api-types.ts';
 import { config } from '../core/config.ts';
 import { EngineSearch } from '../core/engine-search.ts';
 import { SearchEngine } from '../core/search.ts';
+import { similar } from '../core/similar.ts';
 import { OpenSearchClient } from '../opensearch/client.ts';
 import { OpenSearchEngine } from '../opensearch/engine.ts';
 import { writeOpenSearchIndex, type WriteSummary } from '../opensearch/write-index.ts';
@@ -22,13 +23,15 @@ import { judgedQueries, mean, scoreQuery, type JudgedQuery, type QueryScores } f
 
 const USAGE = `usage: npm run bench:opensearch -- [--index DIR] [--set FILE] [--shards N] [--modes LIST]
 Index time into OpenSearch (OPENSEARCH_URL) and, on the same queries in one run, p50/p95 latency
-and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode; prints Markdown.
+and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode, and /api/similar; prints Markdown.
   --index DIR    saved index (default data/scale)
   --set FILE     judged queries (default ../shared/eval/scale/known-item.json)
   --shards N     primary shards of the OpenSearch index (default 1)
   --modes LIST   modes to run (default keyword,semantic,hybrid)
   --knn KIND     vector search in OpenSearch: auto (exact up to 100 000 chunks, HNSW past it;
                  the default), exact or hnsw
+  --similar N    also /api/similar for N chunks spread over the index (default 40; 0: none):
+                 results shared with the embedded engine, the same order, p50/p95
   --reuse        query the index an earlier run wrote (same build and layout) instead of writing
                  it again; no index time is then reported
   -h, --help     show this help`;
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       modes: { type: 'string', default: 'keyword,semantic,hybrid' },
       reuse: { type: 'boolean', default: false },
       knn: { type: 'string', default: 'auto' },
+      similar: { type: 'string', default: '40' },
     },
   });
   const cfg = config();
@@ -85,6 +89,36 @@ async function main(): Promise<void> {
       rows.push(`| ${mode} | ${name} | ${percentile(t, 50).toFixed(1)} | ${percentile(t, 95).toFixed(1)} | ${s.mrr10.toFixed(3)} | ${s.ndcg10.toFixed(3)} |`);
     }
   }
+  // Practice like this elsewhere: the same paragraphs, one after the other per source chunk.
+  const similarRows: string[] = [];
+  const sources = Number(values.similar);
+  if (sources > 0) {
+    const times: Record<string, number[]> = { embedded: [], opensearch: [] };
+    let shared = 0;
+    let all = 0;
+    let sameOrder = 0;
+    let sameCopies = 0;
+    for (let i = 0; i < sources; i++) {
+      const id = index.chunks[Math.floor(((i + 0.5) * index.chunks.length) / sources)]!.id;
+      let t0 = performance.now();
+      const a = similar(index, { id, limit: 10 });
+      times.embedded!.push(performance.now() - t0);
+      t0 = performance.now();
+      const b = await remote.similar({ id, limit: 10 });
+      times.opensearch!.push(performance.now() - t0);
+      const ia = a.results.map((r) => r.id);
+      const ib = b.results.map((r) => r.id);
+      shared += ib.filter((x) => ia.includes(x)).length;
+      all += ia.length;
+      if (ia.join() === ib.join()) sameOrder++;
+      if (a.nearIdentical === b.nearIdentical) sameCopies++;
+    }
+    for (const name of ['embedded', 'opensearch']) {
+      const t = times[name]!.sort((x, y) => x - y);
+      similarRows.push(`| similar | ${name} | ${percentile(t, 50).toFixed(1)} | ${percentile(t, 95).toFixed(1)} |`);
+    }
+    similarRows.unshift(`/api/similar for ${sources} chunks spread over the index (limit 10): ${shared} of ${all} results shared, the same order for ${sameOrder}, the same near-copy count for ${sameCopies}.`, '', '| endpoint | engine | p50 ms | p95 ms |', '|---|---|---|---|');
+  }
   process.stdout.write([
     `OpenSearch (k-NN ${values.knn}) against the embedded engine, ${machineLine()}; load average ${loadLine(loadBefore)} before the queries, ${loadLine(loadavg())} after; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
     '',
@@ -96,6 +130,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(similarRows.length > 0 ? [...similarRows, ''] : []),
   ].join('\n'));
   await embedder.dispose();
 }
