@@ -234,7 +234,7 @@ class OpenSearchView implements EngineView {
     if (dsl.should.length === 0) return { hits: [], total: 0, groups: new Set(), unfiltered: [] };
     // Typed words no chunk has: their typo expansions instead (as the embedded engine does).
     const counts = await this.chunkCounts(dsl.clauses.flatMap((c) => c.probes));
-    const missing = dsl.clauses.flatMap((c) => c.probes).filter((p) => p.key.startsWith('t:') && counts.get(p.key) === 0).map((p) => p.key.slice(2));
+    const missing = dsl.clauses.flatMap((c) => c.probes).flatMap((p) => (p.term !== undefined && counts.get(p.key) === 0 ? [p.term] : []));
     const expansions = await this.expansions(missing);
     if (expansions.size > 0) dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights, expansions);
     const checkText = dsl.phrases.length > 0;

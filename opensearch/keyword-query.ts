@@ -24,6 +24,8 @@ export interface WeightProbe {
   key: string;
   query: Dsl;
   factor: number;
+  /** The index term counted, when the probe is one word (a word no chunk has gets typo expansions). */
+  term?: string;
 }
 
 /** One clause of the query as core/keyword-search.ts plans it: what scores it, and its weight's parts. */
@@ -90,7 +92,7 @@ export function clauseQuery(units: Unit[], recall = false, field: TextField = 't
   return qs.length === 1 ? qs[0]! : { bool: { should: qs, minimum_should_match: 1 } };
 }
 
-const termProbe = (stem: string): WeightProbe => ({ key: `t:${stem}`, query: { term: { [TERM_FIELDS.words]: stem } }, factor: 1 });
+const termProbe = (stem: string): WeightProbe => ({ key: `t:${stem}`, query: { term: { [TERM_FIELDS.words]: stem } }, factor: 1, term: stem });
 
 /** Index terms a stem no chunk has stands for (typos: core/keyword-search.ts fuzzyExpansions). */
 export type Expansions = ReadonlyMap<string, readonly string[]>;
