@@ -5,10 +5,13 @@
  * the query language, filters and facets, understanding, fusion, near-duplicate collapsing,
  * snippets, citations, phrase checks and counting are the shared modules of core/.
  */
-import type { DocumentResponse, DocumentsResponse, MentionsResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import type { CouncilResponse, DocumentResponse, DocumentsResponse, MentionsResponse, SimilarResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import { councilDocs, councilFilter, councilRecordOf } from './council.ts';
 import { documentResponse, docListItem, sortedList } from './documents.ts';
 import type { Embedder } from './embedder.ts';
-import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, ScoredChunk } from './engine.ts';
+import type { ChunkRecord, DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, ScoredChunk } from './engine.ts';
+import { distinctiveTerms } from './more-like-this.ts';
+import { notFound, OVERFETCH, paragraphChunk, pickSimilar, similarDocs, similarResponse, similarScore, WORD_CANDIDATES, type Kept, type SimilarRequest } from './similar.ts';
 import { AppError, badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
 import { fuse } from './fusion.ts';
@@ -105,8 +108,10 @@ export class EngineSearch {
     }
     const docs = docsOf(view);
     const allowDocs = isEmpty(filters) ? null : new Set(view.documents.filter((d) => docPredicate(filters)(d.meta)).map((d) => d.meta.id));
-    const { understood, boosts, meaning } =
-      req.understand === false ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>(), meaning: semanticText(parsed) } : this.understood(view, parsed, filters);
+    const { understood, boosts, named, meaning } =
+      req.understand === false
+        ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>(), named: [], meaning: semanticText(parsed) }
+        : this.understood(view, parsed, filters);
     const want = Math.max(CANDIDATES, offset + limit + 100);
 
     // Chunks are numbered per request, for fusion and collapsing.
@@ -125,7 +130,7 @@ export class EngineSearch {
     const hasPhrases = parsed.clauses.some((c) => c.any.some((u) => u.kind === 'phrase' || u.kind === 'exact'));
     const needsKeyword = mode !== 'semantic' || hasPhrases;
     const keyword: KeywordCandidates = needsKeyword
-      ? await view.keyword({ prepared, k: want, allowDocs, boosts, thesaurus: tuning.thesaurus && mode !== 'semantic', weights: tuning.keyword })
+      ? await view.keyword({ prepared, k: want, allowDocs, boosts, named, thesaurus: tuning.thesaurus && mode !== 'semantic', weights: tuning.keyword })
       : { hits: [], total: 0, groups: new Set(), unfiltered: [] };
     const keywordList = keyword.hits.map((h) => ({ index: row(h), score: h.score }));
     let list: Ranked[];
@@ -188,15 +193,16 @@ export class EngineSearch {
     };
   }
 
-  /** As SearchEngine.understood: councils and years named in the text, as score factors per document. */
-  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; meaning: string } {
+  /** As SearchEngine.understood: councils and years named in the text, as score factors per document; every council named (`named`, filters or not); and the text the meaning side embeds. */
+  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; named: string[]; meaning: string } {
     const { councils } = docsOf(view);
     const read = understand(parsed, councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
     const boosts = new Map<string, number>();
+    const named = read.councils;
     const meaning = meaningText(parsed, councils);
-    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts, meaning };
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts, named, meaning };
     const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
     for (const { meta } of view.documents) {
       let f = 1;
@@ -204,7 +210,7 @@ export class EngineSearch {
       if (meta.year !== null && understood.years.includes(meta.year)) f *= yearBoost;
       if (f !== 1) boosts.set(meta.id, f);
     }
-    return { understood, boosts, meaning };
+    return { understood, boosts, named, meaning };
   }
 
   private async toResults(view: EngineView, page: Collapsed[], rows: ScoredChunk[], parsed: ParsedQuery, thesaurus: boolean, queryVector: Float32Array | null): Promise<ResultItem[]> {
@@ -231,36 +237,110 @@ export class EngineSearch {
   /** Every mention, exactly and uncapped: the engine streams candidate paragraphs, the shared matcher decides and counts. */
   mentions(req: MentionsRequest): Promise<MentionsResponse & { all: Mention[] }> {
     const prepared = prepareQuery(req.q, req.filters);
+    return this.engine.withView((view) => this.mentionsOn(view, req, prepared));
+  }
+
+  /**
+   * Practice like this elsewhere (core/similar.ts, the same steps as the embedded engine): the
+   * paragraph's nearest chunks by its own embedding and its distinctive terms' best chunks, each
+   * scored by cosine plus word share, picked by the shared rules.
+   */
+  similar(req: SimilarRequest): Promise<SimilarResponse> {
     return this.engine.withView(async (view) => {
-      const allow = docPredicate(prepared.filters);
-      const docs = view.documents.filter((d) => allow(d.meta));
-      const allowDocs = isEmpty(prepared.filters) ? null : new Set(docs.map((d) => d.meta.id));
-      const found = new Map<string, Paragraph[]>();
-      for await (const batch of view.mentionCandidates(prepared, allowDocs)) {
-        for (const c of batch) {
-          const list = found.get(c.docId);
-          if (list) list.push(...c.paragraphs);
-          else found.set(c.docId, [...c.paragraphs]);
-        }
+      const t0 = performance.now();
+      const limit = req.limit ?? 10;
+      const chunk = await this.similarChunk(view, req.id);
+      if (!chunk) throw notFound(req.id);
+      const source = await view.similarSource(chunk.chunk.id);
+      if (!source) throw notFound(req.id);
+      const allowMeta = similarDocs(chunk.meta, req.filters);
+      const allowDocs = new Set(view.documents.filter((d) => allowMeta(d.meta)).map((d) => d.meta.id));
+      const allowed = (doc: string): boolean => allowDocs.has(doc);
+      const copies = new Set((await view.groupChunks(source.group, allowDocs)).filter((c) => c.id !== chunk.chunk.id).map((c) => c.docId));
+      const terms = distinctiveTerms(source.counts, chunk.chunk.text);
+      const self = (await view.termScores({ terms, k: 1, allowDocs: null, within: [chunk.chunk.id] }))[0]?.score ?? 0;
+      const byWords = await view.termScores({ terms, k: limit * WORD_CANDIDATES, allowDocs, within: null });
+      const words = new Map(byWords.map((c) => [c.id, c.score]));
+      const keys = new Map(byWords.map((c) => [c.id, c]));
+      const allowedChunks = view.documents.reduce((n, d) => n + (allowDocs.has(d.meta.id) ? d.chunks : 0), 0);
+      let kept: Kept<string, string>[] = [];
+      // As the embedded engine: the nearest chunks overall, then, if too few pass, every allowed one (as many as OpenSearch returns).
+      for (let pass = 0; pass < 2; pass++) {
+        const nearest = pass === 0
+          ? await view.nearest({ vector: source.vector, k: limit * OVERFETCH, allowDocs: null, within: null, excludeQuery: null })
+          : await view.nearest({ vector: source.vector, k: allowedChunks, allowDocs, within: null, excludeQuery: null });
+        const cosine = new Map(nearest.map((c) => [c.id, c.score]));
+        for (const c of nearest) keys.set(c.id, c);
+        const missingCos = byWords.filter((c) => !cosine.has(c.id)).map((c) => c.id);
+        if (missingCos.length > 0) for (const c of await view.nearest({ vector: source.vector, k: missingCos.length, allowDocs: null, within: missingCos, excludeQuery: null })) cosine.set(c.id, c.score);
+        const missingWords = nearest.filter((c) => !words.has(c.id) && allowed(c.docId)).map((c) => c.id);
+        for (const c of await view.termScores({ terms, k: missingWords.length, allowDocs: null, within: missingWords })) words.set(c.id, c.score);
+        const hits = [...cosine].map(([id, cos]) => {
+          const c = keys.get(id)!;
+          return { key: id, doc: c.docId, group: c.group, cosine: cos, score: similarScore(cos, words.get(id) ?? 0, self) };
+        });
+        hits.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        kept = pickSimilar(hits, source.group, allowed, copies, limit);
+        if (kept.length >= limit) break;
       }
-      // Newest reports first; paragraphs in reading order (as core/mentions.ts).
-      const ordered = docs
-        .filter((d) => found.has(d.meta.id))
-        .sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source))
-        .map((d) => partialDoc(d.meta, found.get(d.meta.id)!));
-      const all = findMentions(ordered, prepared);
-      const offset = req.offset ?? 0;
-      const limit = req.limit ?? 100;
-      return {
-        query: req.q,
-        total: all.length,
-        occurrences: all.reduce((n, m) => n + m.spans.length, 0),
-        byYear: byYear(docs, all),
-        byCouncil: byCouncil(all),
-        results: all.slice(offset, offset + limit).map(mentionItem),
-        all,
-      };
+      const records = await view.chunks(kept.map((k) => k.key));
+      return similarResponse(chunk, copies.size, kept.flatMap((k) => {
+        const r = records.get(k.key);
+        return r ? [{ chunk: r.chunk, meta: r.meta, score: k.score, keyword: (words.get(k.key) ?? 0) > 0, docs: [...k.docs] }] : [];
+      }), t0);
     });
+  }
+
+  /** The chunk of a chunk id, or of a paragraph id (`<docId>#<anchor>`: the chunk holding it), or null. */
+  private async similarChunk(view: EngineView, id: string): Promise<ChunkRecord | null> {
+    const direct = (await view.chunks([id])).get(id);
+    if (direct) return direct;
+    const hash = id.lastIndexOf('#');
+    if (hash <= 0 || !docsOf(view).byId.has(id.slice(0, hash))) return null;
+    const doc = await view.document(id.slice(0, hash));
+    const chunk = doc ? paragraphChunk(doc.paragraphs, doc.chunks, id.slice(hash + 1)) : null;
+    return chunk ? (await view.chunks([chunk.id])).get(chunk.id) ?? null : null;
+  }
+
+  /** A council's record (core/council.ts): its reports from the view's documents, a theme's mentions counted by the shared matcher. */
+  council(name: string, q?: string): Promise<CouncilResponse> {
+    const prepared = q !== undefined ? prepareQuery(q, councilFilter(name)) : null;
+    return this.engine.withView(async (view) => {
+      const docs = councilDocs(view.documents, name);
+      const found = prepared ? (await this.mentionsOn(view, { q: q!, filters: councilFilter(name), limit: 0 }, prepared)).all : [];
+      return councilRecordOf(docs, name, q, found);
+    });
+  }
+
+  private async mentionsOn(view: EngineView, req: MentionsRequest, prepared: PreparedQuery): Promise<MentionsResponse & { all: Mention[] }> {
+    const allow = docPredicate(prepared.filters);
+    const docs = view.documents.filter((d) => allow(d.meta));
+    const allowDocs = isEmpty(prepared.filters) ? null : new Set(docs.map((d) => d.meta.id));
+    const found = new Map<string, Paragraph[]>();
+    for await (const batch of view.mentionCandidates(prepared, allowDocs)) {
+      for (const c of batch) {
+        const list = found.get(c.docId);
+        if (list) list.push(...c.paragraphs);
+        else found.set(c.docId, [...c.paragraphs]);
+      }
+    }
+    // Newest reports first; paragraphs in reading order (as core/mentions.ts).
+    const ordered = docs
+      .filter((d) => found.has(d.meta.id))
+      .sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source))
+      .map((d) => partialDoc(d.meta, found.get(d.meta.id)!));
+    const all = findMentions(ordered, prepared);
+    const offset = req.offset ?? 0;
+    const limit = req.limit ?? 100;
+    return {
+      query: req.q,
+      total: all.length,
+      occurrences: all.reduce((n, m) => n + m.spans.length, 0),
+      byYear: byYear(docs, all),
+      byCouncil: byCouncil(all),
+      results: all.slice(offset, offset + limit).map(mentionItem),
+      all,
+    };
   }
 }
 

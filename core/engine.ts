@@ -9,6 +9,7 @@
  */
 import type { PreparedQuery } from './prepared-query.ts';
 import type { KeywordWeights } from './keyword-search.ts';
+import type { DistinctiveTerm, TermCounts } from './more-like-this.ts';
 import type { Chunk, DocMeta, EmbedderInfo, Paragraph, ProcessedDoc } from './types.ts';
 
 /** A chunk id with a score, best first in every list. */
@@ -28,6 +29,8 @@ export interface KeywordCandidatesRequest {
   allowDocs: ReadonlySet<string> | null;
   /** A score factor per document (soft boosts of councils and years named in the query). */
   boosts: ReadonlyMap<string, number>;
+  /** Councils the query names, whatever the filters: their reports match the council's words (coordination, core/coordination.ts). */
+  named: readonly string[];
   thesaurus: boolean;
   weights: KeywordWeights;
 }
@@ -52,6 +55,23 @@ export interface VectorCandidatesRequest {
   within: readonly string[] | null;
   /** Chunks holding any of these excluded words or phrases are left out. */
   excludeQuery: PreparedQuery | null;
+}
+
+/** What "practice like this elsewhere" needs of its paragraph's chunk (core/similar.ts). */
+export interface SimilarSource {
+  /** The chunk's stored embedding. */
+  vector: Float32Array;
+  group: number;
+  /** Chunk counts of the chunk's own index terms and pairs (core/more-like-this.ts). */
+  counts: TermCounts;
+}
+
+export interface TermScoresRequest {
+  terms: readonly DistinctiveTerm[];
+  k: number;
+  allowDocs: ReadonlySet<string> | null;
+  /** Only these chunks, or null for any. */
+  within: readonly string[] | null;
 }
 
 /** A chunk with what a cited result needs. */
@@ -93,6 +113,12 @@ export interface EngineView {
   keyword(req: KeywordCandidatesRequest): Promise<KeywordCandidates>;
   /** Nearest chunks by cosine similarity, best first, at most k. */
   nearest(req: VectorCandidatesRequest): Promise<ScoredChunk[]>;
+  /** The chunk's embedding, group and term counts, or null if there is no such chunk. */
+  similarSource(id: string): Promise<SimilarSource | null>;
+  /** BM25 of chunks for distinctive terms, each at its boost (core/more-like-this.ts termBoost), best first, at most k. */
+  termScores(req: TermScoresRequest): Promise<ScoredChunk[]>;
+  /** Every chunk of a near-identical group in the allowed documents. */
+  groupChunks(group: number, allowDocs: ReadonlySet<string> | null): Promise<ScoredChunk[]>;
   /** Chunks by id (missing ids are left out). */
   chunks(ids: readonly string[]): Promise<Map<string, ChunkRecord>>;
   /** One whole document (text, paragraphs, chunks), or null. */

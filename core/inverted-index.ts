@@ -24,6 +24,11 @@ export interface Bm25Params {
 }
 
 /** Lucene's defaults. */
+/** Lucene's idf of a term in `df` of `n` chunks: ln(1 + (n - df + 0.5) / (df + 0.5)). */
+export function luceneIdf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 export const LUCENE_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
 
 export class InvertedIndex {
@@ -113,10 +118,9 @@ export class InvertedIndex {
     return termId < 0 ? 0 : this.offsets[termId + 1]! - this.offsets[termId]!;
   }
 
-  /** Lucene's idf: ln(1 + (N - df + 0.5) / (df + 0.5)). */
+  /** Lucene's idf (luceneIdf). */
   idf(termId: number): number {
-    const df = this.df(termId);
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+    return luceneIdf(this.size, this.df(termId));
   }
 
   /** Terms starting with a prefix (sorted vocabulary, binary search). */

@@ -16,6 +16,7 @@
  * - quoted phrases are required (checked against the text by the one matcher,
  *   core/text-match.ts); exclusions remove chunks. Filters are applied by the caller.
  */
+import { clauseWeight, coordination, coordinationOn } from './coordination.ts';
 import { LUCENE_BM25, type Bm25Params, type InvertedIndex } from './inverted-index.ts';
 import { pairTerm, type KeywordIndex } from './keyword-index.ts';
 import { fuzzyFor, normalizePrefix, normalizeTerm, queryTerms } from './keyword-options.ts';
@@ -173,19 +174,15 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     if (terms.length > 0) clauses.push(terms);
   }
   flushRun();
-  return { clauses, clauseWeights: clauses.map((terms) => clauseWeight(index, terms)), coord: weights.coord, phrases, highlight };
+  return { clauses, clauseWeights: clauses.map((terms) => clauseWeightOf(index, terms)), coord: weights.coord, phrases, highlight };
 }
 
-/** A clause's weight for coordination: its best word as typed (idf x weight), else its best term of any kind. */
-function clauseWeight(index: KeywordIndex, terms: WeightedTerm[]): number {
-  let typed = 0;
-  let any = 0;
-  for (const t of terms) {
-    const w = index[t.field].idf(t.id) * t.weight;
-    any = Math.max(any, w);
-    if (t.field === 'words' && t.alternative === undefined) typed = Math.max(typed, w);
-  }
-  return typed > 0 ? typed : any;
+/** A clause's weight for coordination (core/coordination.ts): its best word as typed (idf x weight), else its best term of any kind. */
+function clauseWeightOf(index: KeywordIndex, terms: WeightedTerm[]): number {
+  const typed: number[] = [];
+  const other: number[] = [];
+  for (const t of terms) (t.field === 'words' && t.alternative === undefined ? typed : other).push(index[t.field].idf(t.id) * t.weight);
+  return clauseWeight(typed, other);
 }
 
 /** A clause that is one plain word with a stem (not a stop word, not hyphenated). */
@@ -202,18 +199,28 @@ function isPhrase(u: Unit): boolean {
 
 /** Index terms within the allowed edit distance of an unknown stem, closest then most frequent first. */
 function fuzzyTerms(words: InvertedIndex, stem: string): number[] {
+  return fuzzyExpansions(stem, words.terms.map((term, id) => ({ term, id, df: words.df(id) }))).map((f) => f.id);
+}
+
+/**
+ * The typo expansions of a stem no chunk has, from candidate index terms with their chunk
+ * counts: those within the allowed edit distance (fuzzyFor), closest then most frequent first,
+ * at most MAX_FUZZY. The one rule for both engines (OpenSearch's candidates come from its term
+ * suggester).
+ */
+export function fuzzyExpansions<T extends { term: string; df: number }>(stem: string, candidates: readonly T[]): T[] {
   const max = fuzzyFor(stem, 5);
   if (max === 0) return [];
-  const found: Array<{ id: number; d: number }> = [];
-  words.terms.forEach((t, id) => {
-    if (Math.abs(t.length - stem.length) > max || /\s/.test(t)) return;
-    const d = editDistance(stem, t, max);
-    if (d <= max) found.push({ id, d });
-  });
+  const found: Array<{ c: T; d: number }> = [];
+  for (const c of candidates) {
+    if (Math.abs(c.term.length - stem.length) > max || /\s/.test(c.term)) continue;
+    const d = editDistance(stem, c.term, max);
+    if (d <= max) found.push({ c, d });
+  }
   return found
-    .sort((a, b) => a.d - b.d || words.df(b.id) - words.df(a.id))
+    .sort((a, b) => a.d - b.d || b.c.df - a.c.df)
     .slice(0, MAX_FUZZY)
-    .map((f) => f.id);
+    .map((f) => f.c);
 }
 
 /** Optimal-string-alignment distance (a transposition is one edit), or max + 1 once above max. */
@@ -521,8 +528,7 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
   const totalWeight = plan.clauseWeights.reduce((a, b) => a + b, 0);
   const byReport = (options.reportClauses?.clauses ?? []).reduce((a, c) => a + (plan.clauseWeights[c] ?? 0), 0);
   const inReport = byReport > 0 ? options.reportClauses!.has : null;
-  const coordOn = plan.coord > 0 && totalWeight > 0 && plan.clauses.length > 1;
-  const linear = plan.coord === 1;
+  const coordOn = coordinationOn(plan.clauses.length, totalWeight, plan.coord);
   const best1 = new TopK(options.k);
   // Facets count the best rows whatever the filters: without filters, those are the hits.
   const unfiltered = options.allow ? new TopK(options.k) : null;
@@ -548,7 +554,7 @@ export function runKeyword(index: KeywordIndex, plan: KeywordPlan, exclude: Unit
     if (boost) score *= boost(d);
     if (coordOn) {
       const matched = rowCovered + (inReport !== null && inReport(d) ? byReport - rowCoveredByReport : 0);
-      score *= linear ? matched / totalWeight : Math.pow(matched / totalWeight, plan.coord);
+      score *= coordination(matched, totalWeight, plan.coord);
     }
     if (unfiltered) {
       unfiltered.offer(d, score);

@@ -6,8 +6,8 @@
  * a passage's rarest terms and pairs ("children in care council", "graded care profile") name
  * what it is about.
  */
-import { indexTerms, pairTerms, type KeywordIndex } from './keyword-index.ts';
-import type { InvertedIndex } from './inverted-index.ts';
+import { indexTerms, KeywordIndex, pairTerms } from './keyword-index.ts';
+import { luceneIdf } from './inverted-index.ts';
 import { sentenceSpans } from './sentences.ts';
 
 export interface MoreLikeThisOptions {
@@ -24,9 +24,25 @@ export interface MoreLikeThisOptions {
 export interface DistinctiveTerm {
   part: 'words' | 'pairs';
   term: string;
-  id: number;
   /** tf x idf in the passage. */
   weight: number;
+}
+
+/** What picking a passage's distinctive terms needs of an index: its chunk count and each term's. */
+export interface TermCounts {
+  size: number;
+  df(part: 'words' | 'pairs', term: string): number;
+}
+
+/** The embedded keyword index's counts. */
+export function keywordCounts(keyword: KeywordIndex): TermCounts {
+  return { size: keyword.size, df: (part, term) => keyword[part].df(keyword[part].termId(term)) };
+}
+
+/** A passage's index terms and pairs (what distinctiveTerms reads; another engine fetches their counts). */
+export function passageTerms(text: string): { words: string[]; pairs: string[] } {
+  const all = indexTerms(text);
+  return { words: all, pairs: pairTerms(all) };
 }
 
 /**
@@ -34,19 +50,19 @@ export interface DistinctiveTerm {
  * Numbers are left out (paragraph numbers, years, figures say nothing of the topic), and the
  * terms of the topic sentence count twice.
  */
-export function distinctiveTerms(keyword: KeywordIndex, text: string, opts: MoreLikeThisOptions = {}): DistinctiveTerm[] {
+export function distinctiveTerms(keyword: KeywordIndex | TermCounts, text: string, opts: MoreLikeThisOptions = {}): DistinctiveTerm[] {
+  const counts = keyword instanceof KeywordIndex ? keywordCounts(keyword) : keyword;
   const all = indexTerms(text);
   const maxShare = opts.maxDocShare ?? 0.1;
   const minDf = opts.minDocFreq ?? 5;
-  const pick = (part: 'words' | 'pairs', ii: InvertedIndex, list: string[], max: number): DistinctiveTerm[] => {
+  const pick = (part: 'words' | 'pairs', list: string[], max: number): DistinctiveTerm[] => {
     const tf = new Map<string, number>();
     for (const t of list) tf.set(t, (tf.get(t) ?? 0) + 1);
     const out: DistinctiveTerm[] = [];
     for (const [term, n] of tf) {
-      const id = ii.termId(term);
-      const df = ii.df(id);
-      if (df < minDf || df > ii.size * maxShare) continue;
-      out.push({ part, term, id, weight: n * ii.idf(id) });
+      const df = counts.df(part, term);
+      if (df < minDf || df > counts.size * maxShare) continue;
+      out.push({ part, term, weight: n * luceneIdf(counts.size, df) });
     }
     return out.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1)).slice(0, max);
   };
@@ -56,7 +72,7 @@ export function distinctiveTerms(keyword: KeywordIndex, text: string, opts: More
   const topic = topicSentence(text);
   words.push(...topic.filter((t) => !isNumber(t)));
   pairs.push(...pairTerms(topic).filter((p) => !p.split(' ').some(isNumber)));
-  return [...pick('words', keyword.words, words, opts.maxTerms ?? 20), ...pick('pairs', keyword.pairs, pairs, opts.maxPairs ?? 10)];
+  return [...pick('words', words, opts.maxTerms ?? 20), ...pick('pairs', pairs, opts.maxPairs ?? 10)];
 }
 
 /** Index terms of the passage's first sentence with at least 3 words (a leading paragraph number is not one). */
@@ -72,13 +88,16 @@ function isNumber(term: string): boolean {
   return /^[\p{N}.]+$/u.test(term);
 }
 
-/**
- * BM25 score of every passage for the distinctive terms, each boosted by its weight relative to
- * the best term's (as Lucene's MoreLikeThis with boostTerms), in passage-id order.
- */
+/** Each distinctive term's boost: its weight relative to the best term's (as Lucene's MoreLikeThis with boostTerms). */
+export function termBoost(terms: readonly DistinctiveTerm[]): (t: DistinctiveTerm) => number {
+  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
+  return (t) => t.weight / top;
+}
+
+/** BM25 score of every passage for the distinctive terms, each at its termBoost, in passage-id order. */
 export function moreLikeThisScores(keyword: KeywordIndex, terms: readonly DistinctiveTerm[]): Float32Array {
   const scores = new Float32Array(keyword.size);
-  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
-  for (const t of terms) (t.part === 'words' ? keyword.words : keyword.pairs).accumulate(t.id, t.weight / top, scores);
+  const boost = termBoost(terms);
+  for (const t of terms) keyword[t.part].accumulate(keyword[t.part].termId(t.term), boost(t), scores);
   return scores;
 }

@@ -10,10 +10,10 @@ import type { ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import type { Embedder } from './embedder.ts';
 import { badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
+import { councilClauses, namedCouncilKeys, ofNamedCouncil } from './coordination.ts';
 import { councilNames, meaningText, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import { DEFAULT_FUSION, fuse, type Fused, type FusionOptions } from './fusion.ts';
 import { DEFAULT_KEYWORD_WEIGHTS, excludedIds, planKeywordQuery, runKeyword, type KeywordHit, type KeywordPlan, type KeywordRunOptions, type KeywordWeights } from './keyword-search.ts';
-import { queryTerms } from './keyword-options.ts';
 import { prepareQuery } from './prepared-query.ts';
 import { semanticText, type Filters, type ParsedQuery } from './query.ts';
 import { toResultItem } from './result-item.ts';
@@ -120,12 +120,12 @@ export class SearchEngine {
    */
   protected reportClauses(plan: KeywordPlan, named: string[]): KeywordRunOptions['reportClauses'] {
     if (named.length === 0) return undefined;
-    const stems = new Set(named.flatMap((c) => queryTerms(c.replace(/&/g, ' and '))));
     const { words } = this.index.keyword;
-    const clauses = plan.clauses.flatMap((terms, c) => (terms.some((t) => t.field === 'words' && t.alternative === undefined && stems.has(words.terms[t.id]!)) ? [c] : []));
+    const typed = plan.clauses.map((terms) => terms.flatMap((t) => (t.field === 'words' && t.alternative === undefined ? [words.terms[t.id]!] : [])));
+    const clauses = councilClauses(typed, named);
     if (clauses.length === 0) return undefined;
-    const keys = new Set(named.flatMap((c) => [...councilKeys(c)]));
-    const inReport = this.index.docs.map((d) => d.meta.council !== null && keys.has(councilKey(d.meta.council)));
+    const keys = namedCouncilKeys(named);
+    const inReport = this.index.docs.map((d) => ofNamedCouncil(d.meta.council, keys));
     return { clauses, has: (row) => inReport[this.index.chunkDoc[row]!]! };
   }
 

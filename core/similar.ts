@@ -12,6 +12,7 @@
  * and successors, never appears.
  */
 import type { SimilarResponse } from './api-types.ts';
+import type { Chunk, DocMeta, Paragraph } from './types.ts';
 import { NEAR_COPY_COSINE } from './duplicates.ts';
 import { AppError } from './errors.ts';
 import { councilKey, councilKeys, docPredicate } from './filters.ts';
@@ -31,9 +32,9 @@ export interface SimilarRequest {
 }
 
 /** Nearest rows fetched per wanted result before every allowed row is scored. */
-const OVERFETCH = 40;
+export const OVERFETCH = 40;
 /** Best rows by shared distinctive terms added to the candidates, per wanted result. */
-const WORD_CANDIDATES = 20;
+export const WORD_CANDIDATES = 20;
 /**
  * Weight of the word evidence: a result's score is its cosine plus this times its share of the
  * paragraph's own "more like this" score (0-1). Cosines of a top 10 span about 0.05-0.1; 0.4 is
@@ -42,18 +43,92 @@ const WORD_CANDIDATES = 20;
  */
 const WORD_WEIGHT = 0.4;
 
-interface Hit {
-  index: number;
-  /** Cosine of the embeddings (near-copy test). */
+/** A candidate's ranking score: its cosine plus the weighted share of the paragraph's own word score. */
+export function similarScore(cosine: number, words: number, self: number): number {
+  return cosine + WORD_WEIGHT * Math.min(1, words / (self || 1));
+}
+
+/** The reports a paragraph's similar passages may come from: not its own, none of its council (predecessors and successors included), within the filters. */
+export function similarDocs(source: DocMeta, filters: Partial<Filters> | undefined): (meta: DocMeta) => boolean {
+  const own = source.council ? councilKeys(source.council) : null;
+  const pass = docPredicate({ ...emptyFilters(), ...filters });
+  return (m) => m.id !== source.id && pass(m) && !(own && m.council && own.has(councilKey(m.council)));
+}
+
+/** The chunk holding a paragraph of a document (for a heading, the first chunk after it), or null. */
+export function paragraphChunk<C extends { end: number }>(paragraphs: readonly Paragraph[], chunks: readonly C[], anchor: string): C | null {
+  const p = paragraphs.find((x) => x.anchor === anchor);
+  if (!p) return null;
+  return chunks.find((c) => c.end > p.start) ?? null;
+}
+
+/** A candidate: its chunk (`key`), report (`doc`), near-identical group, cosine and score. */
+export interface SimilarHit<K, D> {
+  key: K;
+  doc: D;
+  group: number;
   cosine: number;
-  /** Ranking score: cosine plus the weighted word evidence. */
   score: number;
 }
 
-interface Kept {
-  row: number;
+export interface Kept<K, D> {
+  key: K;
   score: number;
-  docs: Set<number>;
+  /** Its report and those of near-identical results shown with it. */
+  docs: Set<D>;
+}
+
+/**
+ * The results from candidates best first: allowed reports only, not the paragraph's group, a
+ * near copy (cosine at least NEAR_COPY_COSINE) counted in `copies` and left out, one result per
+ * report, near-identical results (one group) shown once with their reports; at most `want`.
+ */
+export function pickSimilar<K, D>(hits: readonly SimilarHit<K, D>[], sourceGroup: number, allowed: (doc: D) => boolean, copies: Set<D>, want: number): Kept<K, D>[] {
+  const out: Kept<K, D>[] = [];
+  const byGroup = new Map<number, Kept<K, D>>();
+  const docsSeen = new Set<D>();
+  for (const h of hits) {
+    const d = h.doc;
+    if (!allowed(d) || h.group === sourceGroup) continue;
+    if (h.cosine >= NEAR_COPY_COSINE) {
+      copies.add(d);
+      continue;
+    }
+    if (docsSeen.has(d)) continue;
+    const same = byGroup.get(h.group);
+    if (same) {
+      same.docs.add(d);
+      docsSeen.add(d);
+      continue;
+    }
+    if (out.length >= want) continue;
+    const entry = { key: h.key, score: h.score, docs: new Set([d]) };
+    byGroup.set(h.group, entry);
+    out.push(entry);
+    docsSeen.add(d);
+  }
+  return out;
+}
+
+/** The answer: the paragraph (with its near copies counted), the areas it is about, the results with citations. */
+export function similarResponse(
+  source: { chunk: Chunk; meta: DocMeta },
+  nearIdentical: number,
+  results: ReadonlyArray<{ chunk: Chunk; meta: DocMeta; score: number; keyword: boolean; docs: string[] }>,
+  t0: number,
+): SimilarResponse {
+  const areas = paragraphAreas(source.chunk.section).map((key) => ({ key, label: JUDGEMENT_AREAS.find((a) => a.key === key)!.label }));
+  return {
+    source: toResultItem(source.chunk, source.meta, [], { keyword: false, semantic: false }, { score: 1, duplicates: 1 + nearIdentical }),
+    areas,
+    judgementAreas: JUDGEMENT_AREAS.map((a) => ({ key: a.key, label: a.label })),
+    nearIdentical,
+    results: results.map((r) => {
+      const others = r.docs.filter((id) => id !== r.meta.id);
+      return toResultItem(r.chunk, r.meta, [], { keyword: r.keyword, semantic: true }, { score: r.score, duplicates: r.docs.length, duplicateDocs: others });
+    }),
+    tookMs: Math.round((performance.now() - t0) * 10) / 10,
+  };
 }
 
 /**
@@ -66,23 +141,19 @@ export function rowOf(index: SearchIndex, id: string): number | null {
   const hash = id.lastIndexOf('#');
   const d = hash > 0 ? index.docs.findIndex((x) => x.meta.id === id.slice(0, hash)) : -1;
   if (d < 0) return null;
-  const p = index.docs[d]!.paragraphs.find((x) => x.anchor === id.slice(hash + 1));
-  if (!p) return null;
-  for (let r = index.docStart[d]!; r < index.docStart[d + 1]!; r++) if (index.chunks[r]!.end > p.start) return r;
-  return null;
+  const chunk = paragraphChunk(index.docs[d]!.paragraphs, index.chunks.slice(index.docStart[d]!, index.docStart[d + 1]!), id.slice(hash + 1));
+  return chunk ? index.chunkById.get(chunk.id)! : null;
 }
 
 export function similar(index: SearchIndex, req: SimilarRequest): SimilarResponse {
   const t0 = performance.now();
   const row = rowOf(index, req.id);
-  if (row === null) throw new AppError('not_found', `Request: no paragraph with id "${req.id.slice(0, 100)}"`);
+  if (row === null) throw notFound(req.id);
   const limit = req.limit ?? 10;
-  const filters: Filters = { ...emptyFilters(), ...req.filters };
   const sourceDocIndex = index.chunkDoc[row]!;
   const sourceDoc = index.docs[sourceDocIndex]!;
-  const own = sourceDoc.meta.council ? councilKeys(sourceDoc.meta.council) : null;
-  const pass = docPredicate(filters);
-  const allowed = index.docs.map((d, i) => i !== sourceDocIndex && pass(d.meta) && !(own && d.meta.council && own.has(councilKey(d.meta.council))));
+  const allowDoc = similarDocs(sourceDoc.meta, req.filters);
+  const allowed = index.docs.map((d) => allowDoc(d.meta));
   const groups = index.keyword.groups;
   const group = groups[row]!;
 
@@ -95,8 +166,7 @@ export function similar(index: SearchIndex, req: SimilarRequest): SimilarRespons
   const chunk = index.chunks[row]!;
   const terms = distinctiveTerms(index.keyword, chunk.text);
   const words = moreLikeThisScores(index.keyword, terms);
-  const self = words[row]! || 1;
-  const wordShare = (r: number): number => Math.min(1, words[r]! / self);
+  const self = words[row]!;
 
   // A copy: a native search may read a view's whole underlying buffer.
   const query = index.vectors.slice(row * index.dim, (row + 1) * index.dim);
@@ -104,58 +174,25 @@ export function similar(index: SearchIndex, req: SimilarRequest): SimilarRespons
   const byWords = new TopK(Math.min(rows, limit * WORD_CANDIDATES));
   for (let r = 0; r < rows; r++) if (words[r]! > 0 && allowed[index.chunkDoc[r]!]) byWords.offer(r, words[r]!);
   const wordRows = byWords.result().map((h) => h.index);
-  let kept: Kept[] = [];
+  let kept: Kept<number, number>[] = [];
   for (let k = Math.min(rows, limit * OVERFETCH); ; k = rows) {
     const cosine = new Map<number, number>();
     for (const h of index.vectorSearch.nearest(query, k)) cosine.set(h.index, h.score);
     for (const r of wordRows) if (!cosine.has(r)) cosine.set(r, dotRow(index.vectors, r, query));
-    const hits: Hit[] = [...cosine].map(([r, cos]) => ({ index: r, cosine: cos, score: cos + WORD_WEIGHT * wordShare(r) }));
-    hits.sort((a, b) => b.score - a.score || a.index - b.index);
-    kept = pick(hits, limit);
+    const hits = [...cosine].map(([r, cos]) => ({ key: r, doc: index.chunkDoc[r]!, group: groups[r]!, cosine: cos, score: similarScore(cos, words[r]!, self) }));
+    hits.sort((a, b) => b.score - a.score || a.key - b.key);
+    kept = pickSimilar(hits, group, (d) => allowed[d]!, copies, limit);
     if (kept.length >= limit || k >= rows) break;
   }
 
-  function pick(hits: Hit[], want: number): Kept[] {
-    const out: Kept[] = [];
-    const byGroup = new Map<number, Kept>();
-    const docsSeen = new Set<number>();
-    for (const h of hits) {
-      const d = index.chunkDoc[h.index]!;
-      if (!allowed[d] || groups[h.index] === group) continue;
-      if (h.cosine >= NEAR_COPY_COSINE) {
-        copies.add(d);
-        continue;
-      }
-      if (docsSeen.has(d)) continue;
-      const g = groups[h.index]!;
-      const same = byGroup.get(g);
-      if (same) {
-        same.docs.add(d);
-        docsSeen.add(d);
-        continue;
-      }
-      if (out.length >= want) continue;
-      const entry = { row: h.index, score: h.score, docs: new Set([d]) };
-      byGroup.set(g, entry);
-      out.push(entry);
-      docsSeen.add(d);
-    }
-    return out;
-  }
+  return similarResponse(
+    { chunk, meta: sourceDoc.meta },
+    copies.size,
+    kept.map((k) => ({ chunk: index.chunks[k.key]!, meta: index.docs[index.chunkDoc[k.key]!]!.meta, score: k.score, keyword: words[k.key]! > 0, docs: [...k.docs].map((d) => index.docs[d]!.meta.id) })),
+    t0,
+  );
+}
 
-  const source = toResultItem(chunk, sourceDoc.meta, [], { keyword: false, semantic: false }, { score: 1, duplicates: 1 + copies.size });
-  const areas = paragraphAreas(chunk.section).map((key) => ({ key, label: JUDGEMENT_AREAS.find((a) => a.key === key)!.label }));
-  return {
-    source,
-    areas,
-    judgementAreas: JUDGEMENT_AREAS.map((a) => ({ key: a.key, label: a.label })),
-    nearIdentical: copies.size,
-    results: kept.map((k) => {
-      const c = index.chunks[k.row]!;
-      const meta = index.docs[index.chunkDoc[k.row]!]!.meta;
-      const others = [...k.docs].map((d) => index.docs[d]!.meta.id).filter((id) => id !== meta.id);
-      return toResultItem(c, meta, [], { keyword: words[k.row]! > 0, semantic: true }, { score: k.score, duplicates: k.docs.size, duplicateDocs: others });
-    }),
-    tookMs: Math.round((performance.now() - t0) * 10) / 10,
-  };
+export function notFound(id: string): AppError {
+  return new AppError('not_found', `Request: no paragraph with id "${id.slice(0, 100)}"`);
 }

@@ -7,16 +7,20 @@
  * under it fails (never a partial answer: a missing chunk, a shard that answered nothing) and
  * runs again, whole, on the index the alias names now.
  */
-import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, VectorCandidatesRequest, ChunkRecord } from '../core/engine.ts';
+import type { DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, SimilarSource, TermScoresRequest, VectorCandidatesRequest, ChunkRecord } from '../core/engine.ts';
+import { termBoost } from '../core/more-like-this.ts';
+import { clauseWeight, coordinationOn, councilClauses, namedCouncilKeys } from '../core/coordination.ts';
 import { AppError } from '../core/errors.ts';
+import { luceneIdf } from '../core/inverted-index.ts';
 import { restoreDoc, type StoredDoc } from '../core/index-file.ts';
-import { anyOf } from '../core/keyword-search.ts';
+import { anyOf, fuzzyExpansions } from '../core/keyword-search.ts';
+import { fuzzyFor } from '../core/keyword-options.ts';
 import type { PreparedQuery } from '../core/prepared-query.ts';
 import { tokensOf } from '../core/text-match.ts';
 import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
 import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
-import { clauseQuery, keywordDsl, unitQuery, type Dsl } from './keyword-query.ts';
-import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, type IndexMeta } from './layout.ts';
+import { clauseQuery, coordinated, keywordDsl, unitQuery, type Dsl, type KeywordDsl, type WeightProbe } from './keyword-query.ts';
+import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, pairToken, TERM_FIELDS, type IndexMeta } from './layout.ts';
 
 interface Hit<S> {
   _id: string;
@@ -55,8 +59,16 @@ function keyOf(h: Hit<ChunkKey>): ScoredChunk {
 const PAGE = 1000;
 /** HNSW candidates explored per query (more: closer to exact nearest neighbours, slower). */
 const EF_SEARCH = 512;
+/**
+ * Up to this many chunks, vector search scores every allowed chunk exactly (`knn_score`): the
+ * HNSW graph misses true nearest neighbours of some queries on this corpus (near-identical
+ * boilerplate chunks; docs/scale-out.md), and exact costs tens of ms at this size. Past it, HNSW.
+ */
+const EXACT_KNN_MAX_CHUNKS = 100_000;
 /** How long a point in time is kept between pages. */
 const KEEP_ALIVE = '1m';
+/** Chunk counts kept per index (coordination weights). */
+const MAX_COUNTS = 50_000;
 /** Runs of one request on successive builds, when rebuilds switch the alias again and again under it. */
 const MAX_RUNS = 3;
 
@@ -64,12 +76,15 @@ export interface OpenSearchEngineOptions {
   alias: string;
   /** Re-read where the alias points at most this often (ms, default 1000). */
   aliasTtlMs?: number;
+  /** Vector search scores every allowed chunk exactly up to this many chunks in the index, HNSW past it (default EXACT_KNN_MAX_CHUNKS). */
+  exactKnnMaxChunks?: number;
 }
 
 export class OpenSearchEngine implements Engine {
   readonly client: OpenSearchClient;
   readonly alias: string;
   private readonly aliasTtlMs: number;
+  private readonly exactKnnMaxChunks: number;
   private resolved: { index: string; at: number } | null = null;
   private views = new Map<string, Promise<OpenSearchView>>();
 
@@ -77,6 +92,7 @@ export class OpenSearchEngine implements Engine {
     this.client = client;
     this.alias = options.alias;
     this.aliasTtlMs = options.aliasTtlMs ?? 1000;
+    this.exactKnnMaxChunks = options.exactKnnMaxChunks ?? EXACT_KNN_MAX_CHUNKS;
   }
 
   /** The concrete index behind the alias now. */
@@ -100,7 +116,7 @@ export class OpenSearchEngine implements Engine {
   private viewOf(index: string): Promise<OpenSearchView> {
     let v = this.views.get(index);
     if (!v) {
-      const opening = OpenSearchView.open(this.client, index);
+      const opening = OpenSearchView.open(this.client, index, this.exactKnnMaxChunks);
       v = opening;
       this.views.set(index, v);
       // A failed load is not kept: the next request tries again (OpenSearch may be back).
@@ -163,16 +179,21 @@ class OpenSearchView implements EngineView {
   readonly documents: DocEntry[];
   private readonly client: OpenSearchClient;
   private readonly metaById: Map<string, DocMeta>;
+  /** Chunks per word (or prefix), for coordination weights; oldest dropped past MAX_COUNTS. */
+  private readonly counts = new Map<string, number>();
 
-  private constructor(client: OpenSearchClient, index: string, info: EngineInfo, documents: DocEntry[]) {
+  private readonly exactKnn: boolean;
+
+  private constructor(client: OpenSearchClient, index: string, info: EngineInfo, documents: DocEntry[], exactKnnMaxChunks: number) {
     this.client = client;
     this.index = index;
     this.info = info;
     this.documents = documents;
     this.metaById = new Map(documents.map((d) => [d.meta.id, d.meta]));
+    this.exactKnn = info.chunks <= exactKnnMaxChunks;
   }
 
-  static async open(client: OpenSearchClient, index: string): Promise<OpenSearchView> {
+  static async open(client: OpenSearchClient, index: string, exactKnnMaxChunks: number): Promise<OpenSearchView> {
     const mapping = await client.request<Record<string, { mappings: { _meta?: IndexMeta } }>>('GET', `/${index}/_mapping`);
     const meta = Object.values(mapping)[0]?.mappings._meta;
     if (!meta || meta.layout !== LAYOUT_VERSION) {
@@ -184,7 +205,7 @@ class OpenSearchView implements EngineView {
       for (const h of hits) documents.push({ meta: h._source.stored.meta, chunks: h._source.chunks, paragraphs: h._source.paragraphs });
     }
     const info: EngineInfo = { buildId: meta.buildId, builtAt: meta.builtAt, embedder: { id: meta.embedder.id, dim: meta.embedder.dim }, documents: meta.counts.documents, chunks: meta.counts.chunks };
-    return new OpenSearchView(client, index, info, documents);
+    return new OpenSearchView(client, index, info, documents, exactKnnMaxChunks);
   }
 
   private async search<S>(body: unknown): Promise<SearchResult<S>> {
@@ -209,19 +230,26 @@ class OpenSearchView implements EngineView {
   }
 
   async keyword(req: KeywordCandidatesRequest): Promise<KeywordCandidates> {
-    const dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights);
+    let dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights);
     if (dsl.should.length === 0) return { hits: [], total: 0, groups: new Set(), unfiltered: [] };
+    // Typed words no chunk has: their typo expansions instead (as the embedded engine does).
+    const counts = await this.chunkCounts(dsl.clauses.flatMap((c) => c.probes));
+    const missing = dsl.clauses.flatMap((c) => c.probes).flatMap((p) => (p.term !== undefined && counts.get(p.key) === 0 ? [p.term] : []));
+    const expansions = await this.expansions(missing);
+    if (expansions.size > 0) dsl = keywordDsl(req.prepared.parsed, req.thesaurus, req.weights, expansions);
     const checkText = dsl.phrases.length > 0;
     const matchers = dsl.phrases.map(anyOf);
+    const coordinate = await this.coordination(dsl, req);
     const query = (allowDocs: ReadonlySet<string> | null): Dsl => {
-      const bool: Dsl = { bool: { should: dsl.should, minimum_should_match: 1, filter: this.filter(allowDocs, 'chunk'), must: dsl.must, must_not: dsl.mustNot } };
-      if (req.boosts.size === 0) return bool;
+      const bool: Dsl = { bool: { should: dsl.should, minimum_should_match: 1, filter: [...this.filter(allowDocs, 'chunk'), ...dsl.must], must_not: dsl.mustNot } };
+      const scored = coordinate(bool);
+      if (req.boosts.size === 0) return scored;
       // Soft boosts: one factor per group of documents (a council and a year named in the query).
       const byFactor = new Map<number, string[]>();
       for (const [id, f] of req.boosts) byFactor.set(f, [...(byFactor.get(f) ?? []), id]);
       return {
         function_score: {
-          query: bool,
+          query: scored,
           functions: [...byFactor].map(([weight, ids]) => ({ filter: { terms: { docId: ids } }, weight })),
           score_mode: 'first',
           boost_mode: 'multiply',
@@ -255,20 +283,122 @@ class OpenSearchView implements EngineView {
     return { hits, total, groups, unfiltered: unfiltered ? scored(unfiltered) : hits };
   }
 
+  /**
+   * Coordination (core/coordination.ts) for the query: each clause's weight from the number of
+   * chunks its words are in (counted once per index and word), the clauses of a council the
+   * query names; a function wrapping a query in it (the query itself when it does not apply).
+   */
+  private async coordination(dsl: KeywordDsl, req: KeywordCandidatesRequest): Promise<(query: Dsl) => Dsl> {
+    const same = (query: Dsl): Dsl => query;
+    if (req.weights.coord <= 0 || dsl.clauses.length < 2) return same;
+    const counts = await this.chunkCounts(dsl.clauses.flatMap((c) => c.probes));
+    const n = this.info.chunks;
+    // A word no chunk has weighs nothing (it is no term of the embedded index either).
+    const weights = dsl.clauses.map((c) => clauseWeight(c.probes.map((p) => (counts.get(p.key)! > 0 ? luceneIdf(n, counts.get(p.key)!) * p.factor : 0)), []));
+    if (!coordinationOn(dsl.clauses.length, weights.reduce((a, b) => a + b, 0), req.weights.coord)) return same;
+    const council = { clauses: councilClauses(dsl.clauses.map((c) => c.stems), req.named), keys: [...namedCouncilKeys(req.named)] };
+    return (query) => coordinated(query, dsl.clauses, weights, council);
+  }
+
+  /**
+   * The typo expansions of stems no chunk has (core/keyword-search.ts fuzzyExpansions), from
+   * OpenSearch's term suggester over the index terms: candidates within two edits, with counts.
+   */
+  private async expansions(stems: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const ask = [...new Set(stems)].filter((s) => fuzzyFor(s, 5) > 0);
+    if (ask.length === 0) return out;
+    const res = await this.msearch<unknown>(ask.map((stem) => ({
+      size: 0,
+      suggest: { typo: { text: stem, term: { field: TERM_FIELDS.words, suggest_mode: 'always', analyzer: 'terms', max_edits: fuzzyFor(stem, 5), prefix_length: 0, min_word_length: 1, size: 50, max_inspections: 50, string_distance: 'damerau_levenshtein' } } },
+    })));
+    res.forEach((r, i) => {
+      const options = (r as { suggest?: { typo?: Array<{ options: Array<{ text: string; freq: number }> }> } }).suggest?.typo?.[0]?.options ?? [];
+      const picked = fuzzyExpansions(ask[i]!, options.map((o) => ({ term: o.text, df: o.freq })));
+      if (picked.length > 0) out.set(ask[i]!, picked.map((p) => p.term));
+    });
+    return out;
+  }
+
+  /** Chunks each probe's query matches (cached per index: a view's index does not change). */
+  private async chunkCounts(probes: WeightProbe[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const ask = new Map<string, WeightProbe>();
+    for (const p of probes) {
+      const known = this.counts.get(p.key);
+      if (known !== undefined) out.set(p.key, known);
+      else ask.set(p.key, p);
+    }
+    if (ask.size === 0) return out;
+    const list = [...ask.values()];
+    const res = await this.msearch<unknown>(list.map((p) => ({ size: 0, track_total_hits: true, query: { bool: { filter: [{ term: { kind: 'chunk' } }, p.query] } } })));
+    res.forEach((r, i) => {
+      const n = r.hits.total?.value ?? 0;
+      out.set(list[i]!.key, n);
+      if (this.counts.size >= MAX_COUNTS) this.counts.delete(this.counts.keys().next().value!);
+      this.counts.set(list[i]!.key, n);
+    });
+    return out;
+  }
+
   async nearest(req: VectorCandidatesRequest): Promise<ScoredChunk[]> {
     const filter: Dsl[] = this.filter(req.allowDocs, 'chunk');
     if (req.within) filter.push({ terms: { id: [...req.within] } });
     const mustNot = req.excludeQuery ? req.excludeQuery.parsed.exclude.map((u) => unitQuery(u)).filter((q): q is Dsl => q !== null) : [];
     const k = Math.max(1, Math.min(req.k, 10_000));
-    const res = await this.search<ChunkKey>({
-      size: k,
-      sort: BY_SCORE,
-      _source: false,
-      docvalue_fields: KEY_FIELDS,
-      query: { knn: { vector: { vector: Array.from(req.vector), k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: { bool: { filter, must_not: mustNot } } } } },
-    });
-    // The lucene engine's cosine score is (1 + cosine) / 2.
+    const vector = Array.from(req.vector);
+    const bool = { bool: { filter, must_not: mustNot } };
+    // Exact (every allowed chunk scored, as the embedded engine does) up to EXACT_KNN_MAX_CHUNKS; past that the HNSW graph.
+    const query = this.exactKnn
+      ? { script_score: { query: bool, script: { source: 'knn_score', lang: 'knn', params: { field: 'vector', query_value: vector, space_type: 'cosinesimil' } } } }
+      : { knn: { vector: { vector, k, method_parameters: { ef_search: Math.max(EF_SEARCH, k) }, filter: bool } } };
+    const res = await this.search<ChunkKey>({ size: k, sort: BY_SCORE, _source: false, docvalue_fields: KEY_FIELDS, query });
+    // The lucene engine's cosine score, exact or not, is (1 + cosine) / 2.
     return res.hits.hits.map((h) => ({ ...keyOf(h), score: 2 * (h._score ?? 0) - 1 }));
+  }
+
+  async similarSource(id: string): Promise<SimilarSource | null> {
+    const [res, tv] = await Promise.all([
+      this.search<unknown>({ size: 1, _source: false, docvalue_fields: KEY_FIELDS, query: { ids: { values: [CHUNK_ID(id)] } }, script_fields: { vector: { script: { source: "doc['vector'].value" } } } }),
+      this.client.request<{ found: boolean; term_vectors?: Record<string, { terms: Record<string, { doc_freq?: number }> }> } | null>(
+        'GET', `/${this.index}/_termvectors/${encodeURIComponent(CHUNK_ID(id))}?fields=${TERM_FIELDS.words},${TERM_FIELDS.pairs}&term_statistics=true&field_statistics=false&positions=false&offsets=false&payloads=false`,
+        undefined, { allow404: true },
+      ),
+    ]);
+    const hit = res.hits.hits[0];
+    if (!hit) return null;
+    if (!tv) throw new IndexGone(`Engine: index ${this.index} is gone`);
+    const df = (field: string): Map<string, number> => new Map(Object.entries(tv.term_vectors?.[field]?.terms ?? {}).map(([t, v]) => [t, v.doc_freq ?? 0]));
+    const words = df(TERM_FIELDS.words);
+    const pairs = df(TERM_FIELDS.pairs);
+    const vector = Float32Array.from((hit.fields!.vector![0] as number[]));
+    return {
+      vector,
+      group: keyOf(hit as Hit<ChunkKey>).group,
+      counts: {
+        size: this.info.chunks,
+        // Terms of the chunk's own text only (what distinctiveTerms asks about); a pair "a b" is the token a_b.
+        df: (part, term) => (part === 'words' ? words.get(term) : pairs.get(pairToken(...(term.split(' ') as [string, string])))) ?? 0,
+      },
+    };
+  }
+
+  async termScores(req: TermScoresRequest): Promise<ScoredChunk[]> {
+    if (req.terms.length === 0 || req.k <= 0) return [];
+    const boost = termBoost(req.terms);
+    const field = { words: TERM_FIELDS.words, pairs: TERM_FIELDS.pairs } as const;
+    const should = req.terms.map((t) => ({ term: { [field[t.part]]: { value: t.part === 'words' ? t.term : pairToken(...(t.term.split(' ') as [string, string])), boost: boost(t) } } }));
+    const filter = this.filter(req.allowDocs, 'chunk');
+    if (req.within) filter.push({ terms: { id: [...req.within] } });
+    const res = await this.search<ChunkKey>({ size: Math.min(req.k, 10_000), sort: BY_SCORE, _source: false, docvalue_fields: KEY_FIELDS, query: { bool: { should, minimum_should_match: 1, filter } } });
+    return res.hits.hits.map((h) => keyOf(h));
+  }
+
+  async groupChunks(group: number, allowDocs: ReadonlySet<string> | null): Promise<ScoredChunk[]> {
+    const out: ScoredChunk[] = [];
+    const body = { query: { bool: { filter: [...this.filter(allowDocs, 'chunk'), { term: { group } }] } }, _source: false, docvalue_fields: KEY_FIELDS };
+    for await (const hits of scan<ChunkKey>(this.client, this.index, body)) out.push(...hits.map((h) => keyOf(h)));
+    return out;
   }
 
   async chunks(ids: readonly string[]): Promise<Map<string, ChunkRecord>> {
@@ -306,16 +436,16 @@ class OpenSearchView implements EngineView {
   }
 
   async *mentionCandidates(prepared: PreparedQuery, allowDocs: ReadonlySet<string> | null): AsyncIterable<MentionCandidates[]> {
-    const required = prepared.mentionClauses.map((units) => clauseQuery(units, true));
+    const required = prepared.mentionClauses.map((units) => clauseQuery(units, true, 'paragraph'));
     if (required.some((q) => q === null) || required.length === 0) return;
     const body = {
       query: { bool: { filter: [...this.filter(allowDocs, 'paragraph'), ...(required as Dsl[])] } },
-      _source: ['docId', 'text', 'stored'],
+      _source: ['docId', 'paragraph', 'stored'],
     };
-    for await (const hits of scan<{ docId: string; text: string; stored: Omit<Paragraph, 'text'> }>(this.client, this.index, body)) {
+    for await (const hits of scan<{ docId: string; paragraph: string; stored: Omit<Paragraph, 'text'> }>(this.client, this.index, body)) {
       const byDoc = new Map<string, Paragraph[]>();
       for (const h of hits) {
-        const p: Paragraph = { ...h._source.stored, text: h._source.text };
+        const p: Paragraph = { ...h._source.stored, text: h._source.paragraph };
         const list = byDoc.get(h._source.docId);
         if (list) list.push(p);
         else byDoc.set(h._source.docId, [p]);

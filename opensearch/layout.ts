@@ -3,17 +3,19 @@
  * alias, holding three kinds of record - a document (metadata, text, paragraph and chunk offsets,
  * as the saved index stores it: core/index-file.ts StoredDoc), each paragraph (for every-mention
  * counts) and each chunk with its vector (what search ranks). Text is analysed with the `english`
- * analyzer (stemming) and, in `text.exact`, lower-cased words only (exact phrases and prefixes).
+ * analyzer (stemming) and, in `.exact`, lower-cased words only (exact phrases and prefixes): the
+ * chunks' in `text`, the paragraphs' in `paragraph` (so BM25 over `text` counts chunks alone).
  * Vectors are knn_vector, HNSW in the lucene engine, cosine similarity. Filter metadata (council,
  * year, type, judgements) is on every record, for any tool reading the index.
  */
 import type { EmbedderInfo } from '../core/types.ts';
 import { councilKey } from '../core/filters.ts';
+import { indexTerms } from '../core/keyword-index.ts';
 import type { StoredDoc } from '../core/index-file.ts';
 import type { Chunk, DocMeta, Paragraph } from '../core/types.ts';
 
 /** Bump when the records or the mapping change: the server refuses an index of another layout. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /** What the index's mapping _meta says about the build. */
 export interface IndexMeta {
@@ -22,6 +24,19 @@ export interface IndexMeta {
   builtAt: string;
   embedder: EmbedderInfo;
   counts: { documents: number; chunks: number; paragraphs: number };
+}
+
+/**
+ * A chunk's index terms as the embedded keyword index has them (core/keyword-index.ts: our
+ * tokenizer, stop words, irregular forms and stemmer), written by the indexer as space-separated
+ * tokens and split on spaces only, so OpenSearch's BM25 counts exactly those terms: its words,
+ * its pairs of adjacent words (one token each, `pairToken`), its section headings' words.
+ */
+export const TERM_FIELDS = { words: 'terms', pairs: 'pairTerms', sections: 'sectionTerms' } as const;
+
+/** A pair of adjacent index terms as one token (index terms hold letters, digits and dots only). */
+export function pairToken(a: string, b: string): string {
+  return `${a}_${b}`;
 }
 
 export const DOC_ID = (id: string): string => `d:${id}`;
@@ -44,7 +59,12 @@ export function indexBody(meta: IndexMeta, shape: IndexShape): unknown {
         refresh_interval: '-1',
         max_result_window: 10_000,
       },
-      analysis: { analyzer: { words: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] } } },
+      analysis: {
+        analyzer: {
+          words: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] },
+          terms: { type: 'custom', tokenizer: 'whitespace' },
+        },
+      },
     },
     mappings: {
       dynamic: false,
@@ -60,6 +80,11 @@ export function indexBody(meta: IndexMeta, shape: IndexShape): unknown {
         start: { type: 'integer' },
         text: { type: 'text', analyzer: 'english', fields: { exact: { type: 'text', analyzer: 'words' } } },
         section: { type: 'text', analyzer: 'english' },
+        [TERM_FIELDS.words]: { type: 'text', analyzer: 'terms', index_options: 'freqs' },
+        [TERM_FIELDS.pairs]: { type: 'text', analyzer: 'terms', index_options: 'freqs' },
+        [TERM_FIELDS.sections]: { type: 'text', analyzer: 'terms', index_options: 'freqs' },
+        // Paragraphs' text apart from the chunks': BM25 statistics of `text` are the chunks' alone.
+        paragraph: { type: 'text', analyzer: 'english', fields: { exact: { type: 'text', analyzer: 'words' } } },
         council: { type: 'keyword' },
         councilKey: { type: 'keyword' },
         year: { type: 'integer' },
@@ -106,14 +131,14 @@ export interface ParagraphRecord {
   kind: 'paragraph';
   id: string;
   docId: string;
-  text: string;
+  paragraph: string;
   start: number;
   stored: Omit<Paragraph, 'text'>;
 }
 
 export function paragraphRecord(meta: DocMeta, p: Paragraph): ParagraphRecord & Record<string, unknown> {
   const { text, ...stored } = p;
-  return { kind: 'paragraph', id: `${meta.id}#${p.anchor}`, text, start: p.start, section: p.section, ...metaFields(meta), stored };
+  return { kind: 'paragraph', id: `${meta.id}#${p.anchor}`, paragraph: text, start: p.start, ...metaFields(meta), stored };
 }
 
 export interface ChunkRecordSource {
@@ -127,5 +152,11 @@ export interface ChunkRecordSource {
 
 export function chunkRecord(meta: DocMeta, c: Chunk, group: number, vector: Float32Array): ChunkRecordSource & Record<string, unknown> {
   const { text, ...stored } = c;
-  return { kind: 'chunk', id: c.id, group, text, section: c.section, start: c.start, ...metaFields(meta), vector: Array.from(vector, (x) => Math.round(x * 1e6) / 1e6), stored };
+  const words = indexTerms(text);
+  const terms = {
+    [TERM_FIELDS.words]: words.join(' '),
+    [TERM_FIELDS.pairs]: words.slice(1).map((b, i) => pairToken(words[i]!, b)).join(' '),
+    [TERM_FIELDS.sections]: indexTerms(c.section.join(' ')).join(' '),
+  };
+  return { kind: 'chunk', id: c.id, group, text, section: c.section, start: c.start, ...terms, ...metaFields(meta), vector: Array.from(vector, (x) => Math.round(x * 1e6) / 1e6), stored };
 }

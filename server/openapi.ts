@@ -31,6 +31,7 @@ const ERRORS = {
   404: 'No such document, file or route.',
   413: 'The request has a body of more than 16 KB.',
   429: 'Too many requests from this client (RATE_LIMIT); Retry-After says when to retry.',
+  503: 'With ENGINE=opensearch: OpenSearch is unreachable, did not answer within OPENSEARCH_TIMEOUT_MS, answered from only some shards, or has no index behind the alias (code engine_unavailable, index_missing or index_format); try again.',
 } as const;
 
 /** JSON error answers a route can give: the given statuses plus 413 and 429, which any route can. */

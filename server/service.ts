@@ -35,7 +35,7 @@ export class Service {
     this.options = options;
   }
 
-  /** The embedded engine; with a remote engine, a 501 for the routes it does not answer yet. */
+  /** The embedded engine; with a remote engine every route answers from `remote`, so reaching this is a route's mistake (501). */
   get engine(): SearchEngine {
     if (!this.current) throw new AppError('not_implemented', 'Request: this endpoint is not answered with ENGINE=opensearch yet (docs/scale-out.md); use ENGINE=embedded');
     return this.current;

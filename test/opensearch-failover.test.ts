@@ -14,9 +14,10 @@ import { createApp } from '../server/app.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { Service } from '../server/service.ts';
 import { CORPUS_DIR, ROOT, ensureCorpusIndex } from './helpers/corpus-index.ts';
-import { openSearchProduct, testClient, writeTestIndex } from './helpers/opensearch.ts';
+import { OPENSEARCH_FAILOVER_PORT, openSearchProduct, testClient, writeTestIndex } from './helpers/opensearch.ts';
 
-const PORT = 9280; // node-1 http 9280, node-2 9281; transport 9380, 9381
+/** node-1 http PORT, node-2 PORT + 1; transport PORT + 100, + 101 (OPENSEARCH_FAILOVER_PORT: another pair when 9280 is taken). */
+const PORT = OPENSEARCH_FAILOVER_PORT;
 const ALIAS = 'test-failover';
 /** The longest a run of failed requests may last after a node dies (docs/scale-out.md). */
 const RETRY_WINDOW_MS = 30_000;

@@ -15,11 +15,15 @@ function route(example: string | undefined) {
       params: example === undefined ? CouncilParams : CouncilParams.extend({ name: CouncilParams.shape.name.meta({ example }) }),
       query: CouncilQuery,
     },
-    responses: { 200: json(CouncilResponse, 'Every report of the council (and its predecessors or successors), oldest first.'), ...errors(400, 404) },
+    responses: { 200: json(CouncilResponse, 'Every report of the council (and its predecessors or successors), oldest first.'), ...errors(400, 404, 503) },
   });
 }
 
 export function councilsRoute(service: Service): OpenAPIHono {
   const example = service.embedded?.index.docs.find((d) => d.meta.council)?.meta.council ?? undefined;
-  return new OpenAPIHono().openapi(route(example), (c) => c.json(councilRecord(service.engine.index, c.req.valid('param').name, c.req.valid('query').q), 200));
+  return new OpenAPIHono().openapi(route(example), async (c) => {
+    const { name } = c.req.valid('param');
+    const { q } = c.req.valid('query');
+    return c.json(service.remote ? await service.remote.council(name, q) : councilRecord(service.engine.index, name, q), 200);
+  });
 }

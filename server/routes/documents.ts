@@ -10,7 +10,7 @@ const list = createRoute({
   path: '/',
   tags: ['documents'],
   summary: 'Every indexed report, newest first',
-  responses: { 200: json(DocumentsResponse, 'The documents with their metadata and sizes.'), ...errors() },
+  responses: { 200: json(DocumentsResponse, 'The documents with their metadata and sizes.'), ...errors(503) },
 });
 
 /** `example`: a real document id, so the document shows (and fuzzers try) one that exists. */
@@ -24,7 +24,7 @@ function one(example: string | undefined) {
       params: example === undefined ? DocumentParams : DocumentParams.extend({ id: DocumentParams.shape.id.meta({ example }) }),
       query: DocumentQuery,
     },
-    responses: { 200: json(DocumentResponse, 'The document, its outline, paragraphs with citations, and a link to the original file.'), ...errors(400, 404) },
+    responses: { 200: json(DocumentResponse, 'The document, its outline, paragraphs with citations, and a link to the original file.'), ...errors(400, 404, 503) },
   });
 }
 

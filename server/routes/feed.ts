@@ -22,7 +22,7 @@ const route = createRoute({
   request: { query: FeedQuery },
   responses: {
     200: { description: 'An Atom 1.0 feed: one entry per report (newest first) with its best passage and citation.', content: { 'application/atom+xml': { schema: z.string() } } },
-    ...errors(400),
+    ...errors(400, 503),
   },
 });
 

@@ -34,7 +34,7 @@ function route(example: string | undefined) {
       200: { description: 'The whole file.', content: fileContent },
       206: { description: 'The requested byte range, with Content-Range.', content: fileContent },
       416: { description: 'The range starts beyond the end of the file; Content-Range says its size.' },
-      ...errors(404),
+      ...errors(404, 503),
     },
   });
 }

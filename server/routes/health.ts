@@ -9,7 +9,7 @@ const route = createRoute({
   path: '/',
   tags: ['service'],
   summary: 'The index and embedder in use; "stale" when a newer index on disk was refused',
-  responses: { 200: json(HealthResponse, 'Counts, embedder and build time of the index being served.'), ...errors() },
+  responses: { 200: json(HealthResponse, 'Counts, embedder and build time of the index being served.'), ...errors(503) },
 });
 
 export function healthRoute(service: Service): OpenAPIHono {

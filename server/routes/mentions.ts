@@ -22,7 +22,7 @@ const route = createRoute({
         'text/csv': { schema: z.string() },
       },
     },
-    ...errors(400),
+    ...errors(400, 503),
   },
 });
 

@@ -12,7 +12,7 @@ const route = createRoute({
   tags: ['search'],
   summary: 'Search: ranked, cited passages with facets',
   request: { query: SearchQuery },
-  responses: { 200: json(SearchResponse, 'A page of results, the total and facet counts.'), ...errors(400) },
+  responses: { 200: json(SearchResponse, 'A page of results, the total and facet counts.'), ...errors(400, 503) },
 });
 
 export function searchRoute(service: Service): OpenAPIHono {

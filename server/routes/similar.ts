@@ -13,13 +13,13 @@ function route(example: string | undefined) {
     tags: ['similar'],
     summary: "The paragraphs of other councils' reports most like one paragraph, best first, one per report",
     request: { query: example === undefined ? SimilarQuery : SimilarQuery.safeExtend({ id: SimilarQuery.shape.id.meta({ example }) }) },
-    responses: { 200: json(SimilarResponse, 'The paragraph, the judgement areas it is about, and the most similar paragraphs elsewhere with citations.'), ...errors(400, 404) },
+    responses: { 200: json(SimilarResponse, 'The paragraph, the judgement areas it is about, and the most similar paragraphs elsewhere with citations.'), ...errors(400, 404, 503) },
   });
 }
 
 export function similarRoute(service: Service): OpenAPIHono {
-  return new OpenAPIHono().openapi(route(service.embedded?.index.chunks[0]?.id), (c) => {
+  return new OpenAPIHono().openapi(route(service.embedded?.index.chunks[0]?.id), async (c) => {
     const { id, limit, ...filters } = c.req.valid('query');
-    return c.json(similar(service.engine.index, { id, limit, filters }), 200);
+    return c.json(service.remote ? await service.remote.similar({ id, limit, filters }) : similar(service.engine.index, { id, limit, filters }), 200);
   });
 }

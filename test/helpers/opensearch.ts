@@ -4,8 +4,6 @@
  * the message says how to start one. Each test file writes its own aliases (a prefix per file)
  * and deletes them and their indexes afterwards.
  */
-import { DEFAULT_KEYWORD_WEIGHTS } from '../../core/keyword-search.ts';
-import type { SearchTuning } from '../../core/search.ts';
 import type { Embedder } from '../../core/embedder.ts';
 import { EngineSearch } from '../../core/engine-search.ts';
 import type { SearchIndex } from '../../core/search-index.ts';
@@ -14,6 +12,9 @@ import { OpenSearchEngine } from '../../opensearch/engine.ts';
 import { writeOpenSearchIndex, type WriteSummary } from '../../opensearch/write-index.ts';
 
 export const OPENSEARCH_TEST_URL = (process.env.OPENSEARCH_TEST_URL ?? 'http://127.0.0.1:9200').replace(/\/+$/, '');
+
+/** First HTTP port of the failover test's own 2-node cluster (default 9280). */
+export const OPENSEARCH_FAILOVER_PORT = Number(process.env.OPENSEARCH_FAILOVER_PORT ?? 9280);
 
 export function testClient(url = OPENSEARCH_TEST_URL, timeoutMs = 30_000): OpenSearchClient {
   return new OpenSearchClient({ url, user: null, password: null, ca: null, timeoutMs });
@@ -53,11 +54,3 @@ export async function deleteIndexes(client: OpenSearchClient, prefix: string): P
   const rows = await client.request<Array<{ index: string }>>('GET', `/_cat/indices/${prefix}*?format=json`);
   for (const r of rows) await client.request('DELETE', `/${r.index}`, undefined, { allow404: true });
 }
-
-/**
- * The embedded engine's ranking without what the OpenSearch engine does not do yet: the
- * coordination factor (core/keyword-search.ts; docs/scale-out.md "Not done yet"). Parity tests
- * compare the two engines' implementations of the same ranking with it; the default ranking's
- * lead over OpenSearch is measured by `npm run bench:opensearch` and explained in the docs.
- */
-export const SAME_RANKING_AS_OPENSEARCH: Partial<SearchTuning> = { keyword: { ...DEFAULT_KEYWORD_WEIGHTS, coord: 0 } };
