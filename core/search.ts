@@ -34,6 +34,13 @@ export interface SearchRequest {
   filters?: Partial<Filters>;
   /** Read councils and years in the free text as soft boosts (default true). */
   understand?: boolean;
+  /**
+   * Awaited before each stage of work on this thread (at the start, when the query vector has
+   * arrived, when the focus sentences have), so a server can run the stages of a long search at
+   * a lower priority than short requests (server/cooperative.ts backgroundTurn). The answer does
+   * not depend on it.
+   */
+  pause?: () => Promise<void>;
 }
 
 export interface SearchTuning {
@@ -130,6 +137,8 @@ export class SearchEngine {
 
   async search(req: SearchRequest): Promise<SearchResponse> {
     const t0 = performance.now();
+    const pause = req.pause ?? (async () => {});
+    await pause();
     const mode = req.mode ?? 'hybrid';
     const limit = req.limit ?? 10;
     const offset = req.offset ?? 0;
@@ -143,9 +152,9 @@ export class SearchEngine {
     const { understood, docBoost, named } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, docBoost: null, named: [] } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
-    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named);
+    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named, pause);
     const { page } = collapseGroups(ranked.list, (row) => this.groups[row]!, offset, limit);
-    const results = await this.toResults(page, parsed, ranked);
+    const results = await this.toResults(page, parsed, ranked, pause);
     // Facets count the best candidates (whatever the filters) per document, then per value.
     const perDoc = new Int32Array(index.docs.length);
     for (const r of ranked.facetRows) perDoc[index.chunkDoc[r]!]!++;
@@ -173,9 +182,13 @@ export class SearchEngine {
     want: number,
     boost: ((row: number) => number) | undefined,
     boostedDocs: number[],
-    named: string[] = [],
+    named: string[],
+    pause: () => Promise<void>,
   ): Promise<RankedList> {
     const { index, tuning } = this;
+    // The query vector is made (by the embedder, on its own thread in the server) while the keyword side runs here.
+    const vector = mode === 'keyword' ? null : this.embedder!.embedQuery(semanticText(parsed));
+    vector?.catch(() => undefined); // awaited below; a keyword-side error must not leave it unhandled
     const plan = planKeywordQuery(parsed, index.keyword, tuning.thesaurus && mode !== 'semantic', tuning.keyword);
     const textOf = (i: number): string => index.chunks[i]!.text;
     // Phrases bind every mode: their keyword hits (phrase-checked) are the only rows meaning may add.
@@ -187,7 +200,8 @@ export class SearchEngine {
     if (mode === 'keyword') {
       return { list: keyword.hits.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), total: keyword.total, facetRows, plan, queryVector: null };
     }
-    const queryVector = await this.embedder!.embedQuery(semanticText(parsed));
+    const queryVector = await vector!;
+    await pause();
     const cosine = (row: number): number => dotRow(index.vectors, row, queryVector) * (boost ? boost(row) : 1);
     const gate = this.semanticGate(parsed, plan, keyword.hits);
     const semantic = this.nearest(queryVector, cosine, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow, boostedDocs);
@@ -250,6 +264,7 @@ export class SearchEngine {
     page: Collapsed[],
     parsed: ParsedQuery,
     ranked: RankedList,
+    pause: () => Promise<void>,
   ): Promise<ResultItem[]> {
     const { index } = this;
     const { plan, queryVector } = ranked;
@@ -261,7 +276,11 @@ export class SearchEngine {
     });
     // Only the first few meaning-only hits get a sentence embedding pass: it costs a model call.
     const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);
-    const focus = queryVector ? await focusSentences(this.embedder, unmarked.map((i) => i.chunk.text), queryVector) : [];
+    let focus: number[] = [];
+    if (queryVector && unmarked.length > 0) {
+      focus = await focusSentences(this.embedder, unmarked.map((i) => i.chunk.text), queryVector);
+      await pause();
+    }
     let f = 0;
     return items.map(({ r, chunk, spans }) => {
       const doc = index.docs[index.chunkDoc[r.index]!]!;

@@ -16,6 +16,7 @@ import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import { verifyModelFiles } from './model-files.ts';
 import { readModelSpec } from './model-spec.ts';
+import { ThreadEmbedder } from './thread-embedder.ts';
 import { TransformersEmbedder, type ModelDtype } from './transformers-embedder.ts';
 
 /** The vendored default: all-MiniLM-L6-v2, int8 ONNX, mean pooling, 384-d. */
@@ -40,6 +41,11 @@ export interface LoadEmbedderOptions {
   modelsDir?: string;
   /** onnxruntime intra-op threads (default: env EMBED_THREADS, else 2). */
   threads?: number;
+  /**
+   * Run the model in a worker thread (embed/thread-embedder.ts), so embedding never holds this
+   * thread (the server's main thread). Default false.
+   */
+  thread?: boolean;
 }
 
 interface HfId {
@@ -75,6 +81,7 @@ function inTransformersCache(repo: string, dtype: ModelDtype): boolean {
 
 /** Load the embedder `id` (see resolveEmbedderId). Throws AppError('embedder_unavailable'). */
 export async function loadEmbedder(id: string, opts: LoadEmbedderOptions = {}): Promise<Embedder> {
+  if (opts.thread) return ThreadEmbedder.load(id, opts);
   const modelsDir = resolve(opts.modelsDir ?? defaultModelsDir());
   const common = { modelsDir, threads: opts.threads } as const;
 
