@@ -113,10 +113,10 @@ describe('a keyword search and counts accepted with it', () => {
     // Counts over every paragraph (JSON and CSV exports; each fits in one slice, so run in the
     // handler they would be done before it returns) and a keyword search, all read in one go.
     const long = [
-      ...['private fostering', 'adoption', 'care leavers', 'missing from home'].map((q) => app.request(`/api/mentions?q=${encodeURIComponent(q)}&limit=20`).then(finish(`count ${q}`))),
-      ...['youth offending', 'advocacy'].map((q) => app.request(`/api/mentions?q=${encodeURIComponent(q)}&format=csv`).then(finish(`export ${q}`))),
+      ...['private fostering', 'adoption', 'care leavers', 'missing from home'].map((q) => Promise.resolve(app.request(`/api/mentions?q=${encodeURIComponent(q)}&limit=20`)).then(finish(`count ${q}`))),
+      ...['youth offending', 'advocacy'].map((q) => Promise.resolve(app.request(`/api/mentions?q=${encodeURIComponent(q)}&format=csv`)).then(finish(`export ${q}`))),
     ];
-    const keyword = app.request('/api/search?q=children%20social%20workers&mode=keyword').then(finish('keyword'));
+    const keyword = Promise.resolve(app.request('/api/search?q=children%20social%20workers&mode=keyword')).then(finish('keyword'));
     await Promise.all([...long, keyword]);
     expect(done).toHaveLength(7);
     expect(done[0]).toBe('keyword');
