@@ -16,12 +16,15 @@ import type { LoadEmbedderOptions } from './registry.ts';
 const ENTRY = new URL('./embedder-thread.ts', import.meta.url);
 
 /**
- * Node options for the worker: the parent's, plus the TypeScript loader (tsx, a dependency) when
- * the parent runs without it (a test runner's own transform, the compiled server).
+ * The worker's code: its entry is a .ts source file whichever way the server runs (tsx, a test
+ * runner's own transform, the compiled server, which points at the sources), so the worker first
+ * registers the TypeScript loader (tsx, a dependency) in itself, then imports the entry. The
+ * parent's preloads are not passed on (a benchmark's probe of the main thread has nothing to do
+ * in the worker).
  */
-function workerExecArgv(): string[] {
-  const own = process.execArgv;
-  return own.some((a) => a.includes('tsx')) ? own : [...own, '--import', 'tsx'];
+function workerCode(): string {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
 }
 
 function fromThread(e: ThreadError): Error {
@@ -57,13 +60,16 @@ export class ThreadEmbedder implements Embedder {
   /** Load embedder `id` (embed/registry.ts) in a new worker thread; rejects as loading it in this thread would. */
   static async load(id: string, options: LoadEmbedderOptions = {}): Promise<ThreadEmbedder> {
     const workerData: ThreadLoad = { id, options: { ...options, thread: false } };
-    const worker = new Worker(ENTRY, { workerData, execArgv: workerExecArgv() });
+    const worker = new Worker(workerCode(), { eval: true, workerData, execArgv: [] });
+    const listeners: { message?: (r: ThreadReply) => void; error?: (e: Error) => void; exit?: (code: number) => void } = {};
     const first = await new Promise<ThreadReply>((ok, fail) => {
-      worker.once('message', ok);
-      worker.once('error', (e) => fail(new AppError('embedder_unavailable', `Embedder: the embedding thread failed to start: ${e.message}`, { cause: e })));
-      worker.once('exit', (code) => fail(new AppError('embedder_unavailable', `Embedder: the embedding thread stopped while loading (exit code ${code})`)));
+      listeners.message = ok;
+      listeners.error = (e) => fail(new AppError('embedder_unavailable', `Embedder: the embedding thread failed to start: ${e.message}`, { cause: e }));
+      listeners.exit = (code) => fail(new AppError('embedder_unavailable', `Embedder: the embedding thread stopped while loading (exit code ${code})`));
+      worker.once('message', listeners.message).once('error', listeners.error).once('exit', listeners.exit);
     });
-    worker.removeAllListeners();
+    // Only our own listeners: the worker's own (internal) ones must stay.
+    worker.off('message', listeners.message!).off('error', listeners.error!).off('exit', listeners.exit!);
     if (first.kind !== 'ready') {
       await worker.terminate();
       throw first.kind === 'error' ? fromThread(first.error) : new AppError('embedder_unavailable', `Embedder: unexpected "${first.kind}" from the embedding thread`);
