@@ -68,6 +68,9 @@ export const DEFAULT_TUNING: SearchTuning = {
   yearBoost: 1,
 };
 
+/** Rows scored between two pauses when every allowed row is scored (~1-3 ms of work). */
+const SCAN_BLOCK = 4096;
+
 /** Candidates ranked per query (more only when a page asks for them). */
 const CANDIDATES = 1000;
 
@@ -204,7 +207,8 @@ export class SearchEngine {
     await pause();
     const cosine = (row: number): number => dotRow(index.vectors, row, queryVector) * (boost ? boost(row) : 1);
     const gate = this.semanticGate(parsed, plan, keyword.hits);
-    const semantic = this.nearest(queryVector, cosine, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow, boostedDocs);
+    const semantic = await this.nearest(queryVector, cosine, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow, boostedDocs, pause);
+    await pause();
     if (mode === 'semantic') {
       const rows = semantic.map((h) => h.index);
       const total = new Set(rows.map((r) => this.groups[r]!)).size;
@@ -223,7 +227,7 @@ export class SearchEngine {
    * when too few pass the filters, every allowed row is scored; rows of boosted documents are
    * scored too, as their boost may lift them in.
    */
-  private nearest(q: Float32Array, cosine: (row: number) => number, allow: ((row: number) => boolean) | undefined, boostedDocs: number[]): Scored[] {
+  private async nearest(q: Float32Array, cosine: (row: number) => number, allow: ((row: number) => boolean) | undefined, boostedDocs: number[], pause: () => Promise<void>): Promise<Scored[]> {
     const { index } = this;
     const k = this.tuning.semanticK;
     let top = new TopK(k);
@@ -239,6 +243,8 @@ export class SearchEngine {
       top = new TopK(k);
       seen.clear();
       for (let r = 0; r < index.chunks.length; r++) {
+        // Scoring every row is long at scale (tens of ms): a pause between blocks of rows.
+        if (r > 0 && r % SCAN_BLOCK === 0) await pause();
         seen.add(r);
         if (allow(r)) top.offer(r, cosine(r));
       }

@@ -2,13 +2,19 @@
  * Two priorities on the one main thread. Keyword searches (a few milliseconds each) run as soon
  * as their request is read. Everything long is background work: every-mention counts (a generator
  * that yields between small steps, core/mentions.ts mentionsInSteps), the rows of CSV exports, the
- * main-thread stages of meaning searches. Background work runs only in turns, and turns are handed
- * out one per pass of the event loop (setImmediate: after the loop has read pending I/O), shared
- * by all background work in the process, first come first served, each turn at most `sliceMs` of
- * work. Background work never starts inside the request handler that accepted it: it waits for
- * its turn, so requests read in the same pass (a keyword search) go first. A keyword search that
- * arrives while background work is under way waits for at most one slice, however many counts,
- * exports or meaning searches are queued: ten concurrent exports delay it by one slice, not ten.
+ * main-thread stages of meaning searches (core/search.ts SearchRequest.pause). Background work
+ * runs only in turns, first come first served, shared by all background work in the process, each
+ * turn a piece of at most about a slice. Turns are given out one per pass of the event loop
+ * (setImmediate: after the loop has read pending I/O and answered the keyword searches read).
+ * Background work never starts inside the request handler that accepted
+ * it, so requests read in the same pass (a keyword search) go first; and a keyword search that
+ * arrives while background work runs waits for at most a slice, however many counts, exports or
+ * meaning searches are queued: ten concurrent exports delay it by one slice, not ten.
+ *
+ * So that a flood of keyword searches cannot stop background work altogether, when the loop spent
+ * more than a slice on other work since the previous pass, the pass gives further turns until it
+ * has run background work for BACKGROUND_SHARE of that time: while both kinds are waiting,
+ * background work gets at least a third of the main thread.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
@@ -18,16 +24,28 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  */
 export const SLICE_MS = 4;
 
+/** Background time a pass may use, as a fraction of the other work done since the previous pass. */
+export const BACKGROUND_SHARE = 0.5;
+
 /** Background work waiting for a turn, first come first served. */
 const waiting: Array<() => void> = [];
 let pumping = false;
 
-/** One waiting piece of work gets the next pass of the event loop. */
+/** Passes of the event loop, each giving turns for a slice (or its share) of background time. */
 async function pump(): Promise<void> {
   pumping = true;
+  let lastEnd = performance.now();
   while (waiting.length > 0) {
     await nextTurn();
-    waiting.shift()!();
+    const start = performance.now();
+    const other = start - lastEnd;
+    const budget = other > SLICE_MS ? other * BACKGROUND_SHARE : 0;
+    do {
+      waiting.shift()!();
+      // The piece just given its turn runs (to its next pause) before this continues.
+      await null;
+    } while (waiting.length > 0 && performance.now() - start < budget);
+    lastEnd = performance.now();
   }
   pumping = false;
 }
