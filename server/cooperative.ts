@@ -11,10 +11,10 @@
  * arrives while background work runs waits for at most a slice, however many counts, exports or
  * meaning searches are queued: ten concurrent exports delay it by one slice, not ten.
  *
- * So that a flood of keyword searches cannot stop background work altogether, when the loop spent
- * more than a slice on other work since the previous pass, the pass gives further turns until it
- * has run background work for BACKGROUND_SHARE of that time: while both kinds are waiting,
- * background work gets at least a third of the main thread.
+ * So that a flood of keyword searches cannot stop background work altogether, keyword searches
+ * report the time they took (foregroundDone); when that is more than a slice since the previous
+ * pass, the pass gives further turns until it has run background work for BACKGROUND_SHARE of it:
+ * while both kinds are waiting, background work gets at least a third of the main thread.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
@@ -24,28 +24,34 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  */
 export const SLICE_MS = 4;
 
-/** Background time a pass may use, as a fraction of the other work done since the previous pass. */
+/** Background time a pass may use, as a fraction of the foreground work (keyword searches) done since the previous pass. */
 export const BACKGROUND_SHARE = 0.5;
 
 /** Background work waiting for a turn, first come first served. */
 const waiting: Array<() => void> = [];
 let pumping = false;
+/** Milliseconds of foreground work (keyword searches) since the previous pass. */
+let foreground = 0;
+
+/** A keyword search (foreground work) took `ms` on this thread. */
+export function foregroundDone(ms: number): void {
+  foreground += ms;
+}
 
 /** Passes of the event loop, each giving turns for a slice (or its share) of background time. */
 async function pump(): Promise<void> {
   pumping = true;
-  let lastEnd = performance.now();
+  foreground = 0;
   while (waiting.length > 0) {
     await nextTurn();
     const start = performance.now();
-    const other = start - lastEnd;
-    const budget = other > SLICE_MS ? other * BACKGROUND_SHARE : 0;
+    const budget = foreground > SLICE_MS ? foreground * BACKGROUND_SHARE : 0;
+    foreground = 0;
     do {
       waiting.shift()!();
       // The piece just given its turn runs (to its next pause) before this continues.
       await null;
     } while (waiting.length > 0 && performance.now() - start < budget);
-    lastEnd = performance.now();
   }
   pumping = false;
 }

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mentions, mentionsInSteps, runSteps } from '../core/mentions.ts';
 import { SearchEngine } from '../core/search.ts';
 import { createApp } from '../server/app.ts';
-import { backgroundTurn, cooperatively, inTurn } from '../server/cooperative.ts';
+import { backgroundTurn, cooperatively, foregroundDone, inTurn } from '../server/cooperative.ts';
 import { Service } from '../server/service.ts';
 import { CORPUS_DIR } from './helpers/corpus-index.ts';
 import { useApiApp } from './helpers/api-app.ts';
@@ -94,6 +94,32 @@ describe('background turns', () => {
     // Three turns take three passes of the loop.
     expect(turns.stop()).toBeGreaterThanOrEqual(3);
     await backgroundTurn();
+  });
+
+  it('run several to a pass after much foreground work, so a flood of keyword searches cannot stop them', async () => {
+    let pass = 0;
+    let running = true;
+    const tick = () => {
+      pass++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const queued = Array.from({ length: 10 }, () => inTurn(() => {
+      busy(1);
+      return pass;
+    }));
+    // While they wait, keyword searches take a second of the thread: the next pass may run half a second of background work.
+    foregroundDone(1000);
+    const passes = await Promise.all(queued);
+    // Afterwards (no foreground work reported) it is one turn per pass again.
+    const next = await Promise.all([1, 2, 3].map(() => inTurn(() => pass)));
+    running = false;
+    expect(new Set(passes).size).toBe(1);
+    expect(new Set(next).size).toBe(3);
   });
 });
 

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { SearchQuery, SearchResponse } from '../../core/api-schema.ts';
 import { config } from '../../core/config.ts';
-import { backgroundTurn } from '../cooperative.ts';
+import { backgroundTurn, foregroundDone } from '../cooperative.ts';
 import { Gate } from '../gate.ts';
 import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
@@ -25,7 +25,12 @@ export function searchRoute(service: Service): OpenAPIHono {
     const request = { q, mode, limit, offset, filters, understand: understand === 'on' };
     // A keyword search runs at once. Meaning and hybrid searches take turns at the gate, and their
     // stages on this thread are background work (server/cooperative.ts): keyword searches go first.
-    if (mode === 'keyword') return c.json(await engine.search(request), 200);
+    if (mode === 'keyword') {
+      const t0 = performance.now();
+      const answer = await engine.search(request);
+      foregroundDone(performance.now() - t0);
+      return c.json(answer, 200);
+    }
     const answer = await semanticGate.run(() => engine.search({ ...request, pause: backgroundTurn }));
     return c.json(answer, 200);
   });
