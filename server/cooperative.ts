@@ -3,8 +3,10 @@
  * as their request is read. Everything long is background work: every-mention counts (a generator
  * that yields between small steps, core/mentions.ts mentionsInSteps), the rows of CSV exports, the
  * main-thread stages of meaning searches (core/search.ts SearchRequest.pause). Background work
- * runs only in turns, first come first served, shared by all background work in the process, each
- * turn a piece of at most about a slice. Turns are given out one per pass of the event loop
+ * runs only in turns, shared by all background work in the process, each turn a piece of at most
+ * about a slice, first come first served within two ranks: the stages of meaning searches (a
+ * person waits for that page; at most SEMANTIC_CONCURRENCY of them are under way, so they cannot
+ * hold the turns for long) before the slices of counts and exports. Turns are given out one per pass of the event loop
  * (setImmediate: after the loop has read pending I/O and answered the keyword searches read).
  * Background work never starts inside the request handler that accepted
  * it, so requests read in the same pass (a keyword search) go first; and a keyword search that
@@ -27,8 +29,12 @@ export const SLICE_MS = 4;
 /** Background time a pass may use, as a fraction of the foreground work (keyword searches) done since the previous pass. */
 export const BACKGROUND_SHARE = 0.5;
 
-/** Background work waiting for a turn, first come first served. */
-const waiting: Array<() => void> = [];
+/** Ranks of background work: `search` (stages of meaning searches) goes before `bulk` (counts, exports). */
+export type BackgroundRank = 'search' | 'bulk';
+
+/** Background work waiting for a turn, first come first served within its rank. */
+const waiting: Record<BackgroundRank, Array<() => void>> = { search: [], bulk: [] };
+const anyWaiting = (): boolean => waiting.search.length > 0 || waiting.bulk.length > 0;
 let pumping = false;
 /** Milliseconds of foreground work (keyword searches) since the previous pass. */
 let foreground = 0;
@@ -42,28 +48,29 @@ export function foregroundDone(ms: number): void {
 async function pump(): Promise<void> {
   pumping = true;
   foreground = 0;
-  while (waiting.length > 0) {
+  while (anyWaiting()) {
     await nextTurn();
     const start = performance.now();
     const budget = foreground > SLICE_MS ? foreground * BACKGROUND_SHARE : 0;
     foreground = 0;
     do {
-      waiting.shift()!();
+      (waiting.search.shift() ?? waiting.bulk.shift())!();
       // The piece just given its turn runs (to its next pause) before this continues.
       await null;
-    } while (waiting.length > 0 && performance.now() - start < budget);
+    } while (anyWaiting() && performance.now() - start < budget);
   }
   pumping = false;
 }
 
 /**
  * Wait for a background turn: resolves in a later pass of the event loop, after the I/O pending
- * then (requests read, keyword searches answered) and after the work queued before it. What the
+ * then (requests read, keyword searches answered) and after the work of its rank queued before
+ * it (and any work of the `search` rank, for `bulk`). What the
  * caller then does synchronously is that turn's work; it should be at most a slice long.
  */
-export function backgroundTurn(): Promise<void> {
+export function backgroundTurn(rank: BackgroundRank = 'bulk'): Promise<void> {
   return new Promise<void>((ok) => {
-    waiting.push(ok);
+    waiting[rank].push(ok);
     if (!pumping) void pump();
   });
 }

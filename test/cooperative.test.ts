@@ -96,6 +96,14 @@ describe('background turns', () => {
     await backgroundTurn();
   });
 
+  it('give the stages of meaning searches their turns before counts and exports queued earlier', async () => {
+    const order: string[] = [];
+    const bulk = [1, 2].map((n) => backgroundTurn('bulk').then(() => order.push(`bulk ${n}`)));
+    const search = [1, 2].map((n) => backgroundTurn('search').then(() => order.push(`search ${n}`)));
+    await Promise.all([...bulk, ...search]);
+    expect(order).toEqual(['search 1', 'search 2', 'bulk 1', 'bulk 2']);
+  });
+
   it('run several to a pass after much foreground work, so a flood of keyword searches cannot stop them', async () => {
     let pass = 0;
     let running = true;

@@ -31,7 +31,7 @@ export function searchRoute(service: Service): OpenAPIHono {
       foregroundDone(performance.now() - t0);
       return c.json(answer, 200);
     }
-    const answer = await semanticGate.run(() => engine.search({ ...request, pause: backgroundTurn }));
+    const answer = await semanticGate.run(() => engine.search({ ...request, pause: () => backgroundTurn('search') }));
     return c.json(answer, 200);
   });
 }
