@@ -1,5 +1,5 @@
 /**
- * npm run bench:heap [-- --index DIR --queries N --every K --mode hybrid|keyword|semantic]
+ * npm run bench:heap [-- --index DIR --queries N --every K --mode hybrid|keyword|semantic --as-server]
  *
  * Whether memory that queries leave behind grows: the search engine in this process (no HTTP),
  * N distinct queries (benchmarks/queries.ts distinctQueries), and every K a full garbage
@@ -7,7 +7,9 @@
  * from outside without a collection (npm run bench:soak) moves with when V8 last collected; the
  * heap after a full collection is what a leak would make grow. Prints Markdown.
  */
+import { config } from '../core/config.ts';
 import { SearchEngine } from '../core/search.ts';
+import { backgroundTurn } from '../server/cooperative.ts';
 import type { SearchMode } from '../core/api-types.ts';
 import { cliArgs } from '../scripts/cli.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
@@ -21,8 +23,10 @@ Memory after full garbage collections while one process answers N distinct queri
   --queries N    queries (default 4000)
   --every K      sample every K queries (default 1000)
   --mode M       search mode (default hybrid)
+  --as-server    the embedder in its worker thread and the search's stages in background turns,
+                 as the server runs them (heap figures are the main thread's; RSS covers both)
   -h, --help     show this help`,
-  { options: { index: { type: 'string', default: 'data/scale' }, queries: { type: 'string', default: '4000' }, every: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'hybrid' } } },
+  { options: { index: { type: 'string', default: 'data/scale' }, queries: { type: 'string', default: '4000' }, every: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'hybrid' }, 'as-server': { type: 'boolean', default: false } } },
 );
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -31,7 +35,9 @@ if (!gc) {
 }
 const mode = values.mode as SearchMode;
 const index = await loadIndex(values.index!);
-const embedder = mode === 'keyword' ? null : await loadIndexEmbedder(index);
+const asServer = values['as-server'];
+const embedder = mode === 'keyword' ? null : await loadIndexEmbedder(index, { thread: asServer, ...(asServer ? { threads: config().queryEmbedThreads } : {}) });
+const pause = asServer && mode !== 'keyword' ? () => backgroundTurn('search') : undefined;
 const engine = new SearchEngine(index, embedder);
 const next = distinctQueries();
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
@@ -46,13 +52,13 @@ sample(0);
 const n = Number(values.queries);
 const every = Number(values.every);
 for (let i = 1; i <= n; i++) {
-  await engine.search({ q: next(), mode, limit: 10 });
+  await engine.search({ q: next(), mode, limit: 10, pause });
   if (i % every === 0) sample(i);
 }
 await embedder?.dispose();
 process.stdout.write(
   [
-    `Heap check, ${machineLine()}; index ${values.index}: ${index.docs.length} documents, ${index.chunks.length} chunks; ${n} distinct ${mode} searches in one process, a full collection before each sample.`,
+    `Heap check, ${machineLine()}; index ${values.index}: ${index.docs.length} documents, ${index.chunks.length} chunks; ${n} distinct ${mode} searches in one process${asServer ? ' (as the server runs them: embedder in its worker thread, stages in background turns)' : ''}, a full collection before each sample.`,
     '',
     '| queries done | RSS | V8 heap used | V8 heap total | external |',
     '|---|---|---|---|---|',

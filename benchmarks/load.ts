@@ -53,6 +53,20 @@ interface PhaseResult {
   kinds: KindResult[];
   rssBefore: number;
   rssAfter: number;
+  /** The server's main thread over the phase (benchmarks/loop-probe.ts). */
+  loop?: LoopFigures;
+  /** CPU time over the phase / its length: cores used by the server (all threads) and by the load generator. */
+  serverCores: number;
+  clientCores: number;
+}
+
+/** What benchmarks/loop-probe.ts reports: event-loop delay percentiles (ms) and utilisation (0..1). */
+interface LoopFigures {
+  delayP50: number;
+  delayP95: number;
+  delayP99: number;
+  delayMax: number;
+  utilisation: number;
 }
 
 function pathFor(kind: Kind, q: string): string {
@@ -109,19 +123,36 @@ async function rssOf(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
+/** CPU seconds (user + system, all threads) a process has used. */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted from the state field (3).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function phase(name: string, server: ServerProcess, seconds: number, mix: Array<[Kind, number]>): Promise<PhaseResult> {
   const pid = server.child.pid!;
   const rssBefore = await rssOf(pid);
   server.serverTimes();
+  await server.loopFigures();
+  const cpu0 = await cpuSecondsOf(pid);
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
   const kinds = await Promise.all(mix.filter(([, n]) => n > 0).map(([kind, n]) => run(server.url, kind, n, seconds)));
+  const wall = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
+  const serverCores = (await cpuSecondsOf(pid) - cpu0) / wall;
+  const clientCores = (client.user + client.system) / 1e6 / wall;
+  const loop = await server.loopFigures();
   const inServer = server.serverTimes();
   for (const k of kinds) {
     const t = (inServer[k.kind] ?? []).sort((a, b) => a - b);
     k.serverP50 = percentile(t, 50);
     k.serverP95 = percentile(t, 95);
   }
-  const r = { name, seconds, kinds, rssBefore, rssAfter: await rssOf(pid) };
-  process.stderr.write(`load: ${name}: ${kinds.map((k) => `${k.kind} ${k.rps.toFixed(1)}/s p95 ${k.p95.toFixed(0)} ms failed ${k.errors + k.non2xx}`).join('; ')}\n`);
+  const r = { name, seconds, kinds, rssBefore, rssAfter: await rssOf(pid), loop, serverCores, clientCores };
+  process.stderr.write(`load: ${name}: ${kinds.map((k) => `${k.kind} ${k.rps.toFixed(1)}/s p95 ${k.p95.toFixed(0)} ms (in-server ${(k.serverP95 ?? 0).toFixed(0)}) failed ${k.errors + k.non2xx}`).join('; ')}; ${loopText(r)}\n`);
   return r;
 }
 
@@ -131,11 +162,13 @@ interface ServerProcess {
   logLines: () => number;
   /** Server-side durations from the request log, by kind, since the last call. */
   serverTimes: () => Record<string, number[]>;
+  /** The main thread's figures since the last call (benchmarks/loop-probe.ts), null if it does not answer. */
+  loopFigures: () => Promise<LoopFigures | undefined>;
   slowest: Array<{ ms: number; line: string }>;
 }
 
 async function startServerProcess(indexDir: string, corpusDir: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './benchmarks/loop-probe.ts', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: corpusDir, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,6 +179,7 @@ async function startServerProcess(indexDir: string, corpusDir: string): Promise<
   let times: Record<string, number[]> = {};
   const slowest: Array<{ ms: number; line: string }> = [];
   let errors = '';
+  const probeWaiters: Array<(f: LoopFigures) => void> = [];
   const url = await new Promise<string>((ok, fail) => {
     child.stdout!.on('data', (d: Buffer) => {
       const s = d.toString();
@@ -168,7 +202,11 @@ async function startServerProcess(indexDir: string, corpusDir: string): Promise<
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(head);
       if (m) ok(m[1]!);
     });
-    child.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => {
+      const s = d.toString();
+      for (const m of s.matchAll(/^loop-probe (\{.*\})$/gm)) probeWaiters.shift()?.(JSON.parse(m[1]!) as LoopFigures);
+      if (errors.length < 100_000) errors += s.replace(/^loop-probe .*\n/gm, '');
+    });
     child.once('exit', (code) => fail(new Error(`server exited (${code}): ${errors.slice(0, 2000)}`)));
   });
   return {
@@ -178,7 +216,31 @@ async function startServerProcess(indexDir: string, corpusDir: string): Promise<
       times = {};
       return t;
     },
+    loopFigures: () => new Promise((ok) => {
+      const timer = setTimeout(() => ok(undefined), 5000);
+      probeWaiters.push((f) => {
+        clearTimeout(timer);
+        ok(f);
+      });
+      child.kill('SIGUSR2');
+    }),
   };
+}
+
+function loopText(p: PhaseResult): string {
+  const l = p.loop;
+  const cores = `server ${p.serverCores.toFixed(2)} / client ${p.clientCores.toFixed(2)} cores`;
+  return l ? `main thread busy ${(l.utilisation * 100).toFixed(0)} %, loop delay p50 / p95 / p99 ${l.delayP50.toFixed(1)} / ${l.delayP95.toFixed(1)} / ${l.delayP99.toFixed(1)} ms; ${cores}` : cores;
+}
+
+/** Per phase: the server's main thread and CPU (where a request's waiting comes from). */
+function loopTable(phases: PhaseResult[]): string {
+  const rows = ['| phase | main thread busy | event-loop delay p50 / p95 / p99 / max ms | CPU: server / load generator (cores of 2) |', '|---|---|---|---|'];
+  for (const p of phases) {
+    const l = p.loop;
+    rows.push(`| ${p.name} | ${l ? `${(l.utilisation * 100).toFixed(0)} %` : '?'} | ${l ? `${l.delayP50.toFixed(1)} / ${l.delayP95.toFixed(1)} / ${l.delayP99.toFixed(1)} / ${l.delayMax.toFixed(0)}` : '?'} | ${p.serverCores.toFixed(2)} / ${p.clientCores.toFixed(2)} |`);
+  }
+  return rows.join('\n');
 }
 
 function table(phases: PhaseResult[]): string {
@@ -272,6 +334,10 @@ data/bench/load-results.json.
       `Queries: ${queriesSent} requests, each with a query not sent before in the run (\`distinctQueries()\` in benchmarks/queries.ts), so no query embedding or answer was cached.`,
       '',
       table(phases),
+      '',
+      'Where the time goes (the server\'s main thread, benchmarks/loop-probe.ts; event-loop delay = how long a request arriving then waits before the main thread reads it):',
+      '',
+      loopTable(phases),
       '',
       `- failed requests over all phases (errors, timeouts included, + non-2xx): ${errors}; server still answering /api/health afterwards: ${alive === 200 ? 'yes' : `NO (${alive})`}`,
       `- server RSS: ${(rssStart / 2 ** 20).toFixed(0)} MB at start, ${(rssBefore / 2 ** 20).toFixed(0)} MB after warm-up, ${(rssEnd / 2 ** 20).toFixed(0)} MB at the end: growth ${(growth * 100).toFixed(1)} % after warm-up (limit 10 %)`,

@@ -39,6 +39,8 @@ export interface Config {
   rateLimit: number;
   semanticConcurrency: number;
   embedThreads: number;
+  /** onnxruntime threads of the server's query embedder (its own worker thread, embed/thread-embedder.ts). */
+  queryEmbedThreads: number;
   /** Chunks from which meaning search scans int8 vectors and re-scores the best (embed/quantized-search.ts) instead of every float vector. */
   quantizedMinChunks: number;
   logFormat: LogFormat;
@@ -58,6 +60,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<readonly [name: string, meaning: st
   ['RATE_LIMIT', 'API requests per minute per client, 0 = no limit (default 0)'],
   ['SEMANTIC_CONCURRENCY', 'meaning and hybrid searches run at once (default 2)'],
   ['EMBED_THREADS', 'onnxruntime threads per model (default 2)'],
+  ['QUERY_EMBED_THREADS', 'onnxruntime threads of the server\'s query embedding (default 1)'],
   ['QUANTIZED_MIN_CHUNKS', 'chunks from which meaning search scans int8 vectors, then re-scores the best exactly (default 100000)'],
   ['LOG_FORMAT', 'text, or json for one JSON object per line (default text)'],
   ['ENGINE', 'embedded (default: the index in this process) or opensearch (docs/scale-out.md)'],
@@ -112,6 +115,7 @@ export function parseConfig(env: Env): Config {
     rateLimit: int('RATE_LIMIT', 0, 0, 1_000_000),
     semanticConcurrency: int('SEMANTIC_CONCURRENCY', 2, 1, 64),
     embedThreads: int('EMBED_THREADS', 2, 1, 256),
+    queryEmbedThreads: int('QUERY_EMBED_THREADS', 1, 1, 256),
     quantizedMinChunks: int('QUANTIZED_MIN_CHUNKS', 100_000, 0, 1_000_000_000),
     logFormat: logFormat as LogFormat,
     engine: engine as EngineKind,

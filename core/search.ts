@@ -34,6 +34,13 @@ export interface SearchRequest {
   filters?: Partial<Filters>;
   /** Read councils and years in the free text as soft boosts (default true). */
   understand?: boolean;
+  /**
+   * Awaited before each stage of work on this thread (at the start, when the query vector has
+   * arrived, when the focus sentences have), so a server can run the stages of a long search at
+   * a lower priority than short requests (server/cooperative.ts backgroundTurn). The answer does
+   * not depend on it.
+   */
+  pause?: () => Promise<void>;
 }
 
 export interface SearchTuning {
@@ -60,6 +67,9 @@ export const DEFAULT_TUNING: SearchTuning = {
   councilBoost: 1.5,
   yearBoost: 1,
 };
+
+/** Rows scored between two pauses when every allowed row is scored (~1-3 ms of work). */
+const SCAN_BLOCK = 4096;
 
 /** Candidates ranked per query (more only when a page asks for them). */
 const CANDIDATES = 1000;
@@ -131,6 +141,8 @@ export class SearchEngine {
 
   async search(req: SearchRequest): Promise<SearchResponse> {
     const t0 = performance.now();
+    const pause = req.pause ?? (async () => {});
+    await pause();
     const mode = req.mode ?? 'hybrid';
     const limit = req.limit ?? 10;
     const offset = req.offset ?? 0;
@@ -145,9 +157,9 @@ export class SearchEngine {
       req.understand === false ? { understood: NOTHING_UNDERSTOOD, docBoost: null, named: [], meaning: semanticText(parsed) } : this.understood(parsed, filters);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
-    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named, meaning);
+    const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named, meaning, pause);
     const { page } = collapseGroups(ranked.list, (row) => this.groups[row]!, offset, limit);
-    const results = await this.toResults(page, parsed, ranked);
+    const results = await this.toResults(page, parsed, ranked, pause);
     // Facets count the best candidates (whatever the filters) per document, then per value.
     const perDoc = new Int32Array(index.docs.length);
     for (const r of ranked.facetRows) perDoc[index.chunkDoc[r]!]!++;
@@ -177,8 +189,12 @@ export class SearchEngine {
     boostedDocs: number[],
     named: string[],
     meaning: string,
+    pause: () => Promise<void>,
   ): Promise<RankedList> {
     const { index, tuning } = this;
+    // The query vector is made (by the embedder, on its own thread in the server) while the keyword side runs here.
+    const vector = mode === 'keyword' ? null : this.embedder!.embedQuery(meaning);
+    vector?.catch(() => undefined); // awaited below; a keyword-side error must not leave it unhandled
     const plan = planKeywordQuery(parsed, index.keyword, tuning.thesaurus && mode !== 'semantic', tuning.keyword);
     const textOf = (i: number): string => index.chunks[i]!.text;
     // Phrases bind every mode: their keyword hits (phrase-checked) are the only rows meaning may add.
@@ -190,10 +206,12 @@ export class SearchEngine {
     if (mode === 'keyword') {
       return { list: keyword.hits.map((h) => ({ index: h.index, score: h.score, keyword: true, semantic: false })), total: keyword.total, facetRows, plan, queryVector: null };
     }
-    const queryVector = await this.embedder!.embedQuery(meaning);
+    const queryVector = await vector!;
+    await pause();
     const cosine = (row: number): number => dotRow(index.vectors, row, queryVector) * (boost ? boost(row) : 1);
     const gate = this.semanticGate(parsed, plan, keyword.hits);
-    const semantic = this.nearest(queryVector, cosine, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow, boostedDocs);
+    const semantic = await this.nearest(queryVector, cosine, gate && allowRow ? (row) => allowRow(row) && gate(row) : gate ?? allowRow, boostedDocs, pause);
+    await pause();
     if (mode === 'semantic') {
       const rows = semantic.map((h) => h.index);
       const total = new Set(rows.map((r) => this.groups[r]!)).size;
@@ -212,7 +230,7 @@ export class SearchEngine {
    * when too few pass the filters, every allowed row is scored; rows of boosted documents are
    * scored too, as their boost may lift them in.
    */
-  private nearest(q: Float32Array, cosine: (row: number) => number, allow: ((row: number) => boolean) | undefined, boostedDocs: number[]): Scored[] {
+  private async nearest(q: Float32Array, cosine: (row: number) => number, allow: ((row: number) => boolean) | undefined, boostedDocs: number[], pause: () => Promise<void>): Promise<Scored[]> {
     const { index } = this;
     const k = this.tuning.semanticK;
     let top = new TopK(k);
@@ -228,6 +246,8 @@ export class SearchEngine {
       top = new TopK(k);
       seen.clear();
       for (let r = 0; r < index.chunks.length; r++) {
+        // Scoring every row is long at scale (tens of ms): a pause between blocks of rows.
+        if (r > 0 && r % SCAN_BLOCK === 0) await pause();
         seen.add(r);
         if (allow(r)) top.offer(r, cosine(r));
       }
@@ -253,6 +273,7 @@ export class SearchEngine {
     page: Collapsed[],
     parsed: ParsedQuery,
     ranked: RankedList,
+    pause: () => Promise<void>,
   ): Promise<ResultItem[]> {
     const { index } = this;
     const { plan, queryVector } = ranked;
@@ -264,7 +285,11 @@ export class SearchEngine {
     });
     // Only the first few meaning-only hits get a sentence embedding pass: it costs a model call.
     const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);
-    const focus = queryVector ? await focusSentences(this.embedder, unmarked.map((i) => i.chunk.text), queryVector) : [];
+    let focus: number[] = [];
+    if (queryVector && unmarked.length > 0) {
+      focus = await focusSentences(this.embedder, unmarked.map((i) => i.chunk.text), queryVector);
+      await pause();
+    }
     let f = 0;
     return items.map(({ r, chunk, spans }) => {
       const doc = index.docs[index.chunkDoc[r.index]!]!;

@@ -10,13 +10,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env } from '@huggingface/transformers';
 import { config, type Config } from '../core/config.ts';
 import type { Embedder } from '../core/embedder.ts';
 import { AppError } from '../core/errors.ts';
 import { verifyModelFiles } from './model-files.ts';
 import { readModelSpec } from './model-spec.ts';
-import { TransformersEmbedder, type ModelDtype } from './transformers-embedder.ts';
+import { ThreadEmbedder } from './thread-embedder.ts';
+import type { ModelDtype } from './transformers-embedder.ts';
 
 /** The vendored default: all-MiniLM-L6-v2, int8 ONNX, mean pooling, 384-d. */
 export const DEFAULT_EMBEDDER_ID = 'minilm-l6-v2-int8';
@@ -40,6 +40,11 @@ export interface LoadEmbedderOptions {
   modelsDir?: string;
   /** onnxruntime intra-op threads (default: env EMBED_THREADS, else 2). */
   threads?: number;
+  /**
+   * Run the model in a worker thread (embed/thread-embedder.ts), so embedding never holds this
+   * thread (the server's main thread). Default false.
+   */
+  thread?: boolean;
 }
 
 interface HfId {
@@ -59,6 +64,7 @@ function onnxFile(dtype: ModelDtype): string {
 
 /** True when the model hub answers within a few seconds (no hub: no waiting on a download). */
 async function hubReachable(): Promise<boolean> {
+  const { env } = await import('@huggingface/transformers');
   try {
     const res = await fetch(env.remoteHost, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
     await res.body?.cancel();
@@ -68,13 +74,16 @@ async function hubReachable(): Promise<boolean> {
   }
 }
 
-function inTransformersCache(repo: string, dtype: ModelDtype): boolean {
-  const cache = env.cacheDir;
-  return typeof cache === 'string' && existsSync(join(cache, repo, 'config.json')) && existsSync(join(cache, repo, onnxFile(dtype)));
+function inTransformersCache(cache: string | null, repo: string, dtype: ModelDtype): boolean {
+  return cache !== null && existsSync(join(cache, repo, 'config.json')) && existsSync(join(cache, repo, onnxFile(dtype)));
 }
 
 /** Load the embedder `id` (see resolveEmbedderId). Throws AppError('embedder_unavailable'). */
 export async function loadEmbedder(id: string, opts: LoadEmbedderOptions = {}): Promise<Embedder> {
+  if (opts.thread) return ThreadEmbedder.load(id, opts);
+  // transformers.js is loaded here, not on import: a process whose model runs in a worker thread
+  // (the server) does not load it in its main thread (~40 MB).
+  const [{ TransformersEmbedder }, { env }] = await Promise.all([import('./transformers-embedder.ts'), import('@huggingface/transformers')]);
   const modelsDir = resolve(opts.modelsDir ?? defaultModelsDir());
   const common = { modelsDir, threads: opts.threads } as const;
 
@@ -107,7 +116,7 @@ export async function loadEmbedder(id: string, opts: LoadEmbedderOptions = {}): 
     const spec = await readModelSpec(dir, hf.repo);
     return TransformersEmbedder.load({ ...common, id: fullId, name: hf.repo, spec, dtype: hf.dtype });
   }
-  if (inTransformersCache(hf.repo, hf.dtype)) {
+  if (inTransformersCache(typeof env.cacheDir === 'string' ? env.cacheDir : null, hf.repo, hf.dtype)) {
     const spec = await readModelSpec(join(env.cacheDir as string, hf.repo), hf.repo);
     return TransformersEmbedder.load({ ...common, id: fullId, name: hf.repo, spec, dtype: hf.dtype, allowRemote: true });
   }

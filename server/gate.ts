@@ -1,8 +1,9 @@
 /**
  * A concurrency gate: at most `limit` tasks run at once, the rest wait in arrival order.
- * Semantic and hybrid searches hold the main thread for tens of milliseconds each (query
- * embedding, a dot product per chunk); letting 50 run together starves cheap keyword searches
- * of the event loop (docs/reliability.md has the measurements).
+ * Semantic and hybrid searches take tens of milliseconds of main-thread work each (the vector
+ * scan, fusion, results; their model calls run in the embedder's worker thread), run as
+ * background turns (server/cooperative.ts); the gate bounds how many are under way, so they
+ * cannot hold the background turns for long (docs/reliability.md has the measurements).
  */
 export class Gate {
   private running = 0;

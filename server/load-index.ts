@@ -13,7 +13,7 @@ import type { VectorSearch } from '../core/vectors.ts';
 import { config } from '../core/config.ts';
 import { nativeExactSearch } from '../embed/native-vector-search.ts';
 import { quantizedSearch } from '../embed/quantized-search.ts';
-import { loadEmbedder } from '../embed/registry.ts';
+import { loadEmbedder, type LoadEmbedderOptions } from '../embed/registry.ts';
 
 export async function loadIndex(indexDir: string): Promise<SearchIndex> {
   let json: string;
@@ -32,9 +32,12 @@ export function vectorSearchFor(chunks: number, minQuantized = config().quantize
   return chunks >= minQuantized ? quantizedSearch : nativeExactSearch;
 }
 
-/** The embedder the index was built with (query vectors must come from the same model). */
-export async function loadIndexEmbedder(index: SearchIndex, modelsDir?: string): Promise<Embedder> {
-  const embedder = await loadEmbedder(index.manifest.embedder.id, modelsDir ? { modelsDir } : {});
+/**
+ * The embedder the index was built with (query vectors must come from the same model); with
+ * `thread`, in a worker thread (the server: embedding then never holds its main thread).
+ */
+export async function loadIndexEmbedder(index: SearchIndex, options: LoadEmbedderOptions = {}): Promise<Embedder> {
+  const embedder = await loadEmbedder(index.manifest.embedder.id, options);
   if (embedder.info.dim !== index.manifest.embedder.dim) {
     await embedder.dispose();
     throw new AppError(

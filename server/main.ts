@@ -74,7 +74,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (cfg.engine === 'opensearch') return startRemoteServer(options, t0);
   const indexDir = options.indexDir ?? cfg.indexDir;
   const index = await loadIndex(indexDir);
-  const embedder = await loadIndexEmbedder(index);
+  const embedder = await loadIndexEmbedder(index, { thread: true, threads: cfg.queryEmbedThreads });
   const engine = new SearchEngine(index, embedder);
   // Warm the model and the search paths, so the first user's query is as fast as the rest.
   await engine.search({ q: 'care leavers accommodation', mode: 'hybrid' });
@@ -117,7 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const fresh = await loadIndex(indexDir);
       const engine = service.engine;
       const sameModel = fresh.manifest.embedder.id === engine.index.manifest.embedder.id;
-      const freshEmbedder = sameModel ? engine.embedder : await loadIndexEmbedder(fresh);
+      const freshEmbedder = sameModel ? engine.embedder : await loadIndexEmbedder(fresh, { thread: true, threads: cfg.queryEmbedThreads });
       service.swap(new SearchEngine(fresh, freshEmbedder));
       if (!sameModel) await engine.embedder?.dispose();
       buildId = fresh.manifest.buildId;

@@ -19,6 +19,7 @@ export async function openSearchProduct(cfg: Config, warn: (message: string) => 
     embedderId = resolveEmbedderId(undefined, cfg);
     warn(`server: OpenSearch index "${cfg.opensearch.index}" at ${cfg.opensearch.url} not readable at start (${(err as Error).message}); answering 503 until it is, embedder ${embedderId}`);
   }
-  const embedder = await loadEmbedder(embedderId, cfg.modelsDir ? { modelsDir: cfg.modelsDir } : {});
+  // In a worker thread, as for the embedded engine (server/main.ts): embedding never holds the main thread.
+  const embedder = await loadEmbedder(embedderId, { thread: true, threads: cfg.queryEmbedThreads, ...(cfg.modelsDir ? { modelsDir: cfg.modelsDir } : {}) });
   return new EngineSearch(engine, embedder);
 }

@@ -1,11 +1,17 @@
 /**
  * Every-mention counts run in steps (core/mentions.ts mentionsInSteps) that the server drives a
- * slice at a time (server/cooperative.ts), letting other requests use the event loop between
- * slices: the answer is the same as in one go, and the loop does turn while it runs.
+ * slice at a time as background work (server/cooperative.ts), letting other requests use the
+ * event loop between slices: the answer is the same as in one go, the loop does turn while it
+ * runs, and a keyword search is answered before background work accepted with or before it.
  */
-import { describe, expect, it } from 'vitest';
+import type { Hono } from 'hono';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mentions, mentionsInSteps, runSteps } from '../core/mentions.ts';
-import { cooperatively } from '../server/cooperative.ts';
+import { SearchEngine } from '../core/search.ts';
+import { createApp } from '../server/app.ts';
+import { backgroundTurn, cooperatively, foregroundDone, inTurn } from '../server/cooperative.ts';
+import { Service } from '../server/service.ts';
+import { CORPUS_DIR } from './helpers/corpus-index.ts';
 import { useApiApp } from './helpers/api-app.ts';
 
 const { index } = useApiApp();
@@ -52,10 +58,10 @@ describe('every mention, a slice at a time', () => {
     expect(n).toBeGreaterThanOrEqual(index().docs.length - 1);
   });
 
-  it('does not pause work that fits in one slice', async () => {
+  it('waits for one turn before it starts, then does not pause work that fits in one slice', async () => {
     const turns = loopTurns();
     const answer = await cooperatively(mentionsInSteps(index(), { q: 'children' }), 60_000);
-    expect(turns.stop()).toBe(0);
+    expect(turns.stop()).toBe(1);
     expect(answer.total).toBeGreaterThan(100);
   });
 });
@@ -69,5 +75,84 @@ describe('several counts at once', () => {
     for (const a of answers) expect(a.total).toBe(answers[0]!.total);
     // Each run pauses once per document; pauses are served one per pass, never together.
     expect(passes).toBeGreaterThanOrEqual(n * (index().docs.length - 1));
+  });
+});
+
+describe('background turns', () => {
+  it('are served one per pass of the event loop, first come first served, never inside the caller', async () => {
+    const order: string[] = [];
+    const turns = loopTurns();
+    const work = [1, 2, 3].map((n) => inTurn(() => {
+      order.push(`work ${n}`);
+      return n;
+    }));
+    order.push('caller');
+    await Promise.resolve();
+    order.push('caller, a microtask later');
+    expect(await Promise.all(work)).toEqual([1, 2, 3]);
+    expect(order).toEqual(['caller', 'caller, a microtask later', 'work 1', 'work 2', 'work 3']);
+    // Three turns take three passes of the loop.
+    expect(turns.stop()).toBeGreaterThanOrEqual(3);
+    await backgroundTurn();
+  });
+
+  it('give the stages of meaning searches their turns before counts and exports queued earlier', async () => {
+    const order: string[] = [];
+    const bulk = [1, 2].map((n) => backgroundTurn('bulk').then(() => order.push(`bulk ${n}`)));
+    const search = [1, 2].map((n) => backgroundTurn('search').then(() => order.push(`search ${n}`)));
+    await Promise.all([...bulk, ...search]);
+    expect(order).toEqual(['search 1', 'search 2', 'bulk 1', 'bulk 2']);
+  });
+
+  it('run several to a pass after much foreground work, so a flood of keyword searches cannot stop them', async () => {
+    let pass = 0;
+    let running = true;
+    const tick = () => {
+      pass++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const queued = Array.from({ length: 10 }, () => inTurn(() => {
+      busy(1);
+      return pass;
+    }));
+    // While they wait, keyword searches take a second of the thread: the next pass may run half a second of background work.
+    foregroundDone(1000);
+    const passes = await Promise.all(queued);
+    // Afterwards (no foreground work reported) it is one turn per pass again.
+    const next = await Promise.all([1, 2, 3].map(() => inTurn(() => pass)));
+    running = false;
+    expect(new Set(passes).size).toBe(1);
+    expect(new Set(next).size).toBe(3);
+  });
+});
+
+describe('a keyword search and counts accepted with it', () => {
+  let app: Hono;
+  beforeAll(() => {
+    app = createApp(new Service(new SearchEngine(index(), null), { corpusDir: CORPUS_DIR, webDir: null, log: null }));
+  });
+
+  it('is answered before every count and export accepted in the same pass, though it was read after them', async () => {
+    const done: string[] = [];
+    const finish = (name: string) => async (res: Response): Promise<void> => {
+      const body = await res.text();
+      expect(res.status, `${name}: ${body.slice(0, 200)}`).toBe(200);
+      done.push(name);
+    };
+    // Counts over every paragraph (JSON and CSV exports; each fits in one slice, so run in the
+    // handler they would be done before it returns) and a keyword search, all read in one go.
+    const long = [
+      ...['private fostering', 'adoption', 'care leavers', 'missing from home'].map((q) => Promise.resolve(app.request(`/api/mentions?q=${encodeURIComponent(q)}&limit=20`)).then(finish(`count ${q}`))),
+      ...['youth offending', 'advocacy'].map((q) => Promise.resolve(app.request(`/api/mentions?q=${encodeURIComponent(q)}&format=csv`)).then(finish(`export ${q}`))),
+    ];
+    const keyword = Promise.resolve(app.request('/api/search?q=children%20social%20workers&mode=keyword')).then(finish('keyword'));
+    await Promise.all([...long, keyword]);
+    expect(done).toHaveLength(7);
+    expect(done[0]).toBe('keyword');
   });
 });

@@ -1,6 +1,7 @@
 /** CSV for the every-mention exports: rows of passage text, citation and link; lines of any cells. */
 import type { StreamingApi } from 'hono/utils/stream';
 import type { MentionItem } from '../../core/mentions.ts';
+import { inTurn } from '../cooperative.ts';
 
 const COLUMNS = ['council', 'year', 'date', 'type', 'report', 'section', 'paragraph', 'page', 'occurrences', 'citation', 'link', 'text'];
 
@@ -33,15 +34,16 @@ const BATCH = 200;
 
 /**
  * Stream the header and `rows` rows (`batch(from, to)` makes rows from..to-1), waiting for the
- * client to take each batch. When the client goes away the stream is aborted: stop making rows
- * (nobody will read them) and say so in the log.
+ * client to take each batch. Each batch is made in a background turn (server/cooperative.ts), so
+ * a long export does not hold up short requests. When the client goes away the stream is
+ * aborted: stop making rows (nobody will read them) and say so in the log.
  */
 export async function streamCsv(s: StreamingApi, rows: number, batch: (from: number, to: number) => string, log: ((line: string) => void) | null): Promise<void> {
   await s.write(CSV_BOM + CSV_HEADER);
   let done = 0;
   while (done < rows && !s.aborted) {
     const to = Math.min(rows, done + BATCH);
-    await s.write(batch(done, to));
+    await s.write(await inTurn(() => batch(done, to)));
     done = to;
   }
   if (s.aborted) log?.(`csv: export stopped after ${done} of ${rows} rows: the client went away`);

@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { SearchQuery, SearchResponse } from '../../core/api-schema.ts';
 import { config } from '../../core/config.ts';
+import { backgroundTurn, foregroundDone } from '../cooperative.ts';
 import { Gate } from '../gate.ts';
 import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
@@ -21,8 +22,16 @@ export function searchRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono().openapi(route, async (c) => {
     const { q, mode, limit, offset, understand, ...filters } = c.req.valid('query');
     const engine = service.remote ?? service.engine;
-    const run = () => engine.search({ q, mode, limit, offset, filters, understand: understand === 'on' });
-    // Meaning searches take turns; keyword searches never wait behind them.
-    return c.json(await (mode === 'keyword' ? run() : semanticGate.run(run)), 200);
+    const request = { q, mode, limit, offset, filters, understand: understand === 'on' };
+    // A keyword search runs at once. Meaning and hybrid searches take turns at the gate, and their
+    // stages on this thread are background work (server/cooperative.ts): keyword searches go first.
+    if (mode === 'keyword') {
+      const t0 = performance.now();
+      const answer = await engine.search(request);
+      foregroundDone(performance.now() - t0);
+      return c.json(answer, 200);
+    }
+    const answer = await semanticGate.run(() => engine.search({ ...request, pause: () => backgroundTurn('search') }));
+    return c.json(answer, 200);
   });
 }
