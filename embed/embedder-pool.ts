@@ -143,13 +143,13 @@ export class EmbedderPool implements Embedder {
 
   private onReply(slot: Slot, m: PoolReply): void {
     if (m.kind === 'ready') return;
-    if (m.job === null) {
+    if (m.kind === 'failed' && m.job === null) {
       this.breakAll(new AppError(m.code ?? 'embedder_unavailable', m.message));
       return;
     }
-    const job = slot.inFlight.get(m.job);
+    const job = m.job === null ? undefined : slot.inFlight.get(m.job);
     if (!job) return;
-    slot.inFlight.delete(m.job);
+    slot.inFlight.delete(job.id);
     if (m.kind === 'done') job.resolve(m.vectors);
     else job.reject(new AppError(m.code ?? 'embedder_unavailable', m.message));
     this.dispatch();

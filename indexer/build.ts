@@ -13,10 +13,13 @@ import {
 } from '../core/index-file.ts';
 import { duplicateGroups } from '../core/duplicates.ts';
 import { KEYWORD_FORMAT_VERSION, KeywordIndex } from '../core/keyword-index.ts';
-import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
-import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
+import type { EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
+import { resolveEmbedderId } from '../embed/registry.ts';
 import { loadCatalog, type CatalogEntry } from './catalog.ts';
 import { BuildCheckpoint, CHECKPOINT_FILE } from './checkpoint.ts';
+import { ChunkEmbedding, textKey } from './chunk-embedding.ts';
+
+export { embeddingText } from './chunk-embedding.ts';
 import { processFile } from './document.ts';
 import { progressBar, type ProgressOptions } from './progress.ts';
 import { walkCorpus } from './walk.ts';
@@ -148,15 +151,21 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   // What an interrupted build of this index already read and embedded (none with --force).
   const checkpoint = await BuildCheckpoint.open(options.indexDir, { embedder: embedderId, pipeline: PIPELINE_VERSION }, { fresh: options.force, log });
+  const embedding = new ChunkEmbedding(embedderId, options.embedder, vectorCache, checkpoint);
   try {
     const resumed = { documents: 0, chunks: 0 };
-    // 3. Read the added and changed files.
+    // 3+4. Read the added and changed files and embed their new chunks (those whose text was not
+    //    embedded before). Embedding runs beside the reading: each file's new chunks go to the
+    //    embedder as soon as the file is read (worker threads, embed/embedder-pool.ts), while
+    //    this thread reads the next file; then the rest of the embedding is waited for.
     const tRead = performance.now();
     const fresh = new Map<string, ProcessedDoc>();
     const bar = progressBar('read', todo.length, options.progress);
     let pages = 0;
     let newChunks = 0;
+    const detail = (): string => `pages ${pages} chunks ${newChunks} embedded ${embedding.embedded}/${embedding.queued}`;
     for (const t of todo) {
+      embedding.throwIfFailed();
       try {
         const key = BuildCheckpoint.docKey(t.source, t.hash);
         let doc = checkpoint.docs.get(key);
@@ -171,47 +180,33 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         files[t.source] = { hash: t.hash, docId: doc.meta.id, ...t.stamp };
         pages += doc.meta.pages ?? 0;
         newChunks += doc.chunks.length;
+        resumed.chunks += embedding.add(doc.chunks);
       } catch (err) {
         const reason = err instanceof AppError ? err.message.replace(/^Ingest:\s*/, '') : `could not be read: ${(err as Error).message}`;
         files[t.source] = { hash: t.hash, docId: null, skipped: reason, ...t.stamp };
         log(`warning: skipped ${t.source}: ${reason}`);
       }
-      bar.tick(1, `pages ${pages} chunks ${newChunks}`);
+      bar.tick(1, detail());
     }
-    bar.done(`pages ${pages} chunks ${newChunks}`);
+    embedding.flush();
+    bar.done(detail());
     stages.read = seconds(tRead);
 
-    // 4. Embed the new chunks (those whose text was not embedded before).
     const tEmbed = performance.now();
-    for (const c of [...fresh.values()].flatMap((d) => d.chunks)) {
-      const key = textKey(c);
-      const v = vectorCache.has(key) ? undefined : checkpoint.vectors.get(key);
-      if (v) {
-        vectorCache.set(key, v);
-        resumed.chunks++;
-      }
-    }
-    const missing = [...fresh.values()].flatMap((d) => d.chunks).filter((c) => !vectorCache.has(textKey(c)));
-    const embedder = missing.length > 0 || (kept.size === 0 && vectorCache.size === 0) ? options.embedder ?? (await loadEmbedder(embedderId)) : null;
-    const info: EmbedderInfo = embedder?.info ?? previous!.embedder;
-    if (embedder && missing.length > 0) {
-      const ebar = progressBar('embed', missing.length, options.progress);
-      for (let i = 0; i < missing.length; i += EMBED_BATCH) {
-        const batch = missing.slice(i, i + EMBED_BATCH);
-        const vecs = await embedder.embedPassages(batch.map(embeddingText));
-        batch.forEach((c, j) => vectorCache.set(textKey(c), vecs[j]!));
-        await checkpoint.addVectors(batch.map((c, j) => [textKey(c), vecs[j]!]));
-        ebar.tick(batch.length);
-      }
+    if (embedding.queued > 0) {
+      const ebar = progressBar('embed', embedding.queued, options.progress, embedding.embedded);
+      await embedding.finish((n) => ebar.tick(n));
       ebar.done();
-    }
+    } else await embedding.finish();
+    // An index with no vector at all still records which embedder it is for.
+    const info: EmbedderInfo = embedding.info ?? (kept.size === 0 && vectorCache.size === 0 ? await embedding.loadInfo() : previous!.embedder);
     const freshVectors = new Map<string, Float32Array>();
     for (const [source, doc] of fresh) {
       const out = new Float32Array(doc.chunks.length * info.dim);
       doc.chunks.forEach((c, i) => out.set(vectorCache.get(textKey(c))!, i * info.dim));
       freshVectors.set(source, out);
     }
-    if (embedder && !options.embedder) await embedder.dispose();
+    await embedding.dispose();
     stages.embed = seconds(tEmbed);
 
     // 5. Assemble in corpus order and build the keyword index.
@@ -258,7 +253,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     wbar.done();
     stages.write = seconds(tWrite);
 
-    const embedSeconds = stages.embed;
+    const embedSeconds = embedding.seconds;
     return {
       noop: false,
       documents: docs.length,
@@ -267,29 +262,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       skipped,
       added, changed, removed, unchanged,
       embedder: info,
-      embedded: missing.length,
+      embedded: embedding.queued,
       resumed,
       seconds: seconds(t0),
       stages,
-      chunksPerSecond: missing.length > 0 && embedSeconds > 0 ? Math.round(missing.length / embedSeconds) : null,
+      chunksPerSecond: embedding.queued > 0 && embedSeconds > 0 ? Math.round(embedding.queued / embedSeconds) : null,
       indexBytes: indexBytes(encoded.manifest),
     };
   } finally {
+    await embedding.dispose();
     await checkpoint.close();
   }
-}
-
-/** The text embedded for a chunk: its nearest heading gives the passage its topic. */
-export function embeddingText(chunk: Chunk): string {
-  const heading = chunk.section[chunk.section.length - 1];
-  return heading ? `${heading}. ${chunk.text}` : chunk.text;
-}
-
-/** Chunks per embedding call (the embedder batches further inside). */
-const EMBED_BATCH = 64;
-
-function textKey(chunk: Chunk): string {
-  return sha256(embeddingText(chunk));
 }
 
 /**
