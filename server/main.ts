@@ -14,7 +14,7 @@ import { config, type Config } from '../core/config.ts';
 import { SearchEngine } from '../core/search.ts';
 import { cliArgs } from '../scripts/cli.ts';
 import { createApp } from './app.ts';
-import { loadIndex, loadIndexEmbedder } from './load-index.ts';
+import { loadIndex, loadIndexEmbedder, loadIndexWithEmbedder } from './load-index.ts';
 import { eventLine, writeLine, type LogFields, type LogLevel } from './log.ts';
 import { openSearchProduct } from './opensearch-service.ts';
 import { Service, type ServiceOptions } from './service.ts';
@@ -73,8 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const cfg = config();
   if (cfg.engine === 'opensearch') return startRemoteServer(options, t0);
   const indexDir = options.indexDir ?? cfg.indexDir;
-  const index = await loadIndex(indexDir);
-  const embedder = await loadIndexEmbedder(index);
+  const { index, embedder } = await loadIndexWithEmbedder(indexDir);
   const engine = new SearchEngine(index, embedder);
   // Warm the model and the search paths, so the first user's query is as fast as the rest.
   await engine.search({ q: 'care leavers accommodation', mode: 'hybrid' });
