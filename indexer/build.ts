@@ -89,10 +89,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const todo: Array<{ source: string; hash: string; entry: CatalogEntry | undefined; stamp: FileStamp }> = [];
   let added = 0;
   let changed = 0;
-  for (const source of walk.files) {
-    const path = join(options.corpusDir, source);
+  // Files are looked at (stat, and hashed when needed) SCAN_PARALLEL at a time, then taken in order.
+  const looks = await inOrder(walk.files, SCAN_PARALLEL, (source) => contentHash(join(options.corpusDir, source), reusable ? previous?.files[source] : undefined));
+  for (const [i, source] of walk.files.entries()) {
     const before = previous?.files[source];
-    const content = await contentHash(path, reusable ? before : undefined);
+    const content = looks[i]!;
     if (content instanceof Error) {
       files[source] = { hash: '', docId: null, skipped: `file cannot be read (${(content as NodeJS.ErrnoException).code ?? content.message})` };
       continue;
@@ -334,6 +335,23 @@ async function contentHash(path: string, before: FileRecord | undefined): Promis
 }
 
 const STAMP_SETTLE_MS = 2000;
+
+/** Corpus files looked at at once by the scan (their stat calls overlap; most need no read). */
+const SCAN_PARALLEL = 32;
+
+/** `f` of every item, at most `limit` at a time; results in the items' order. */
+async function inOrder<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
 
 /** A file record with this look's size and time (none, when the file was modified just before). */
 function stamped(r: FileRecord, stamp: FileStamp): FileRecord {
