@@ -8,15 +8,14 @@
  * were), the machine's load average before and after, and the SHA-256 of every vector in order
  * (same chunks, same vectors: the hashes of two runs must match). --vectors writes the vectors.
  */
-import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { decodeIndex, parseManifest, sha256, MANIFEST_FILE } from '../core/index-file.ts';
 import type { Embedder } from '../core/embedder.ts';
 import { EmbedderPool } from '../embed/embedder-pool.ts';
 import { loadEmbedder } from '../embed/registry.ts';
-import { embeddingText } from '../indexer/build.ts';
+import { embeddingText } from '../indexer/chunk-embedding.ts';
 import { cliArgs } from '../scripts/cli.ts';
 import { machineLine } from './machine.ts';
 
