@@ -26,7 +26,8 @@ Chunks per second of passage embedding on real chunks (see benchmarks/embed-rate
   --chunks N      chunks, spread evenly over the index (default 1000)
   --threads T     onnxruntime intra-op threads per model (default 1)
   --workers W     worker threads of the pool; 0 = the model in this thread (default 2)
-  --vectors FILE  also write the vectors (float32, in order) to FILE`,
+  --vectors FILE  also write the vectors (float32, in order) to FILE
+  -h, --help      this text`,
   {
     options: {
       index: { type: 'string', default: 'data/scale' },
