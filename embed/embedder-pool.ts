@@ -77,6 +77,9 @@ export class EmbedderPool implements Embedder {
     const n = Math.max(1, Math.floor(options.workers));
     const workers = Array.from({ length: n }, () => new Worker(new URL('./embedder-pool-worker.mjs', import.meta.url), {
       workerData: { id, threads: Math.max(1, Math.floor(options.threads)), modelsDir: options.modelsDir },
+      // Not the parent's flags: an --import of a TypeScript file (a benchmark's probe) would run
+      // before the worker has registered tsx, and fail.
+      execArgv: [],
     }));
     const ready = workers.map((w) => new Promise<EmbedderInfo>((resolve, reject) => {
       const onMessage = (m: PoolReply): void => {

@@ -11,7 +11,8 @@ import type { HashedBytes } from '../core/index-file.ts';
 
 export function readPartInWorker(path: string): Promise<HashedBytes> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./part-reader-worker.mjs', import.meta.url), { workerData: { path } });
+    // Not the parent's flags (an --import of a TypeScript file would fail in a worker): it needs none.
+    const worker = new Worker(new URL('./part-reader-worker.mjs', import.meta.url), { workerData: { path }, execArgv: [] });
     let done = false;
     worker.once('message', (m: { buffer: ArrayBuffer; length: number; sha256: string }) => {
       done = true;
