@@ -6,8 +6,11 @@
  * - a build with the pool (indexer/chunk-embedding.ts) writes the same vectors part as a build
  *   with the model in this thread;
  * - a model that cannot load fails the start with AppError('embedder_unavailable'), and a pool
- *   used after dispose refuses with it.
+ *   used after dispose refuses with it;
+ * - it starts in a process whose node flags import a TypeScript file (the benchmarks run the
+ *   indexer with `--import ./benchmarks/peak-rss.ts`): workers do not take the parent's flags.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +21,7 @@ import { resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { processFile } from '../indexer/document.ts';
 import { embeddingText } from '../indexer/chunk-embedding.ts';
-import { CORPUS_DIR } from './helpers/corpus-index.ts';
+import { CORPUS_DIR, CORPUS_INDEX_DIR, ROOT } from './helpers/corpus-index.ts';
 import { useScratch } from './helpers/scratch.ts';
 
 const scratch = useScratch('embedder-pool');
@@ -64,6 +67,15 @@ describe('EmbedderPool', () => {
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('embedder_unavailable');
   }, 60_000);
+
+  it('starts in a process whose node flags import a TypeScript file', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './benchmarks/peak-rss.ts', 'benchmarks/embed-rate.ts', '--index', CORPUS_INDEX_DIR, '--chunks', '8'], {
+      cwd: ROOT, encoding: 'utf8', timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ chunks: 8, mode: 'pool of 2 workers x 1 onnxruntime threads' });
+    expect(r.stderr).toMatch(/peak-rss-kb: \d+/);
+  }, 150_000);
 
   it('a build with the pool writes the vectors a build with the model in this thread writes', async () => {
     const corpus = join(scratch.dir, 'corpus');
