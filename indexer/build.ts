@@ -52,6 +52,8 @@ export interface BuildOptions {
    * Without it each part must still exist with its recorded size.
    */
   verifyParts?: boolean;
+  /** Called once the corpus has been compared with the previous index: true when there is nothing to do. */
+  onScanned?: (upToDate: boolean) => void;
 }
 
 export interface BuildSummary {
@@ -113,7 +115,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   stages.scan = seconds(t0);
   const unchanged = walk.files.length - todo.length - Object.values(files).filter((f) => f.hash === '').length;
 
-  if (reusable && todo.length === 0 && removed === 0 && previous && previous.format === INDEX_FORMAT_VERSION && previous.keywordFormat === KEYWORD_FORMAT_VERSION) {
+  const upToDate = reusable && todo.length === 0 && removed === 0 && previous !== null && previous.format === INDEX_FORMAT_VERSION && previous.keywordFormat === KEYWORD_FORMAT_VERSION;
+  options.onScanned?.(upToDate);
+  if (upToDate && previous) {
     log(`index: up to date (${previous.counts.documents} documents, ${previous.counts.chunks} chunks), nothing to do`);
     // Sizes and times not recorded yet (an index of an earlier build, files just modified) are
     // recorded now, so that the next run need not read those files: the manifest alone is

@@ -15,7 +15,7 @@ import { config } from '../core/config.ts';
 import { nativeExactSearch } from '../embed/native-vector-search.ts';
 import { quantizedSearch } from '../embed/quantized-search.ts';
 import { loadEmbedder } from '../embed/registry.ts';
-import { readPartInWorker } from './part-reader.ts';
+import { PartPrefetch, readPartInWorker } from './part-reader.ts';
 
 export async function loadIndex(indexDir: string): Promise<SearchIndex> {
   return openIndex(indexDir, await readIndexManifest(indexDir));
@@ -32,10 +32,22 @@ export async function readIndexManifest(indexDir: string): Promise<IndexManifest
   return parseManifest(json);
 }
 
-/** Read, verify and open the parts of the index whose manifest this is. */
-export async function openIndex(indexDir: string, manifest: IndexManifest): Promise<SearchIndex> {
-  const data = await decodeIndex(manifest, (f) => readPartInWorker(join(indexDir, f)));
+/**
+ * Read, verify and open the parts of the index whose manifest this is; `prefetch`: parts already
+ * being read (used when they are of this build, else cancelled).
+ */
+export async function openIndex(indexDir: string, manifest: IndexManifest, prefetch?: PartPrefetch): Promise<SearchIndex> {
+  const ahead = prefetch?.buildId === manifest.buildId && prefetch.indexDir === indexDir ? prefetch : null;
+  if (prefetch && !ahead) prefetch.cancel();
+  const data = await decodeIndex(manifest, (f) => (ahead ? ahead.read(f) : readPartInWorker(join(indexDir, f))));
   return openSearchIndex(manifest, data, vectorSearchFor(manifest.counts.chunks));
+}
+
+/** Start reading and hashing the parts of the index in a folder ahead of its load (null: no index there). */
+export async function prefetchIndex(indexDir: string): Promise<PartPrefetch | null> {
+  const manifest = await readIndexManifest(indexDir).catch(() => null);
+  if (!manifest) return null;
+  return new PartPrefetch(indexDir, manifest.buildId, [manifest.parts.docs.file, manifest.parts.vectors.file, manifest.parts.keyword.file]);
 }
 
 /**
@@ -43,9 +55,15 @@ export async function openIndex(indexDir: string, manifest: IndexManifest): Prom
  * parts are read and hashed in worker threads. Both are checked as by loadIndex and
  * loadIndexEmbedder; when either fails, the other is released.
  */
-export async function loadIndexWithEmbedder(indexDir: string): Promise<{ index: SearchIndex; embedder: Embedder }> {
-  const manifest = await readIndexManifest(indexDir);
-  const opening = openIndex(indexDir, manifest);
+export async function loadIndexWithEmbedder(indexDir: string, prefetch?: PartPrefetch): Promise<{ index: SearchIndex; embedder: Embedder }> {
+  let manifest: IndexManifest;
+  try {
+    manifest = await readIndexManifest(indexDir);
+  } catch (err) {
+    prefetch?.cancel();
+    throw err;
+  }
+  const opening = openIndex(indexDir, manifest, prefetch);
   opening.catch(() => {});
   let embedder: Embedder;
   try {
