@@ -4,7 +4,8 @@
  *
  * Copy 0 is the original (ids and sources unchanged); copy j (1..k-1) of a document has source
  * `copy-j/<source>` and id `copyj-<id>` (ids stay URL-safe), the same text, paragraphs, council,
- * year, type and judgements, and chunk ids `copyj-<id>#<anchor>`. Vectors are the original
+ * year, type and judgements, and chunk ids `copyj-<chunk id>` (a chunk id starts with its
+ * document's id; the parts of a split paragraph share an anchor, not an id). Vectors are the original
  * chunk's vectors; the keyword part is rebuilt with the indexer's own buildKeywordIndex, and the
  * index is encoded and written as the indexer does (core/index-file.ts encodeIndex,
  * indexer/write.ts writeIndex), in the indexer's document order (sorted by source). The manifest
@@ -71,7 +72,7 @@ export function replicateData(
         meta: { ...d.meta, id, source: copySource(d.meta.source, copy) },
         text: d.text,
         paragraphs: d.paragraphs,
-        chunks: d.chunks.map((c) => ({ ...c, id: `${id}#${c.anchor}`, docId: id })),
+        chunks: d.chunks.map((c) => ({ ...c, id: copyId(c.id, copy), docId: id })),
       };
       entries.push({ doc, from: i });
     });

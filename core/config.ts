@@ -5,6 +5,7 @@
  * one clear message. Tests call parseConfig() with an environment of their own.
  * CONFIG_VARIABLES lists the variables, their meaning and defaults.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { AppError } from './errors.ts';
 
@@ -41,6 +42,8 @@ export interface Config {
   embedThreads: number;
   /** onnxruntime threads of the server's query embedder (its own worker thread, embed/thread-embedder.ts). */
   queryEmbedThreads: number;
+  /** Worker threads that embed while the indexer reads (embed/embedder-pool.ts); 0 = the indexer's own thread. */
+  indexEmbedWorkers: number;
   /** Chunks from which meaning search scans int8 vectors and re-scores the best (embed/quantized-search.ts) instead of every float vector. */
   quantizedMinChunks: number;
   logFormat: LogFormat;
@@ -61,6 +64,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<readonly [name: string, meaning: st
   ['SEMANTIC_CONCURRENCY', 'meaning and hybrid searches run at once (default 2)'],
   ['EMBED_THREADS', 'onnxruntime threads per model (default 2)'],
   ['QUERY_EMBED_THREADS', 'onnxruntime threads of the server\'s query embedding (default 1)'],
+  ['INDEX_EMBED_WORKERS', 'worker threads that embed while the indexer reads files, one model thread each; 0 = embed in the indexer\'s own thread with EMBED_THREADS (default: the number of cores)'],
   ['QUANTIZED_MIN_CHUNKS', 'chunks from which meaning search scans int8 vectors, then re-scores the best exactly (default 100000)'],
   ['LOG_FORMAT', 'text, or json for one JSON object per line (default text)'],
   ['ENGINE', 'embedded (default: the index in this process) or opensearch (docs/scale-out.md)'],
@@ -116,6 +120,7 @@ export function parseConfig(env: Env): Config {
     semanticConcurrency: int('SEMANTIC_CONCURRENCY', 2, 1, 64),
     embedThreads: int('EMBED_THREADS', 2, 1, 256),
     queryEmbedThreads: int('QUERY_EMBED_THREADS', 1, 1, 256),
+    indexEmbedWorkers: int('INDEX_EMBED_WORKERS', availableParallelism(), 0, 256),
     quantizedMinChunks: int('QUANTIZED_MIN_CHUNKS', 100_000, 0, 1_000_000_000),
     logFormat: logFormat as LogFormat,
     engine: engine as EngineKind,

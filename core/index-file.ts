@@ -142,13 +142,31 @@ export function parseManifest(json: string, accept: readonly number[] = [INDEX_F
   return m;
 }
 
-export type PartReader = (file: string) => Promise<Uint8Array>;
+/**
+ * Reads a part's bytes; it may also give the SHA-256 it computed of exactly those bytes (e.g. in
+ * a worker thread, as server/part-reader.ts does), which is then compared instead of hashing here.
+ */
+export type PartReader = (file: string) => Promise<Uint8Array | HashedBytes>;
 
-/** Read and verify every part named by the manifest. `keyword` may be skipped (the indexer rebuilds it). */
+export interface HashedBytes {
+  bytes: Uint8Array;
+  /** SHA-256 (hex) of `bytes`. */
+  sha256: string;
+}
+
+/**
+ * Read and verify every part named by the manifest. `keyword` may be skipped (the indexer rebuilds
+ * it). The parts are asked for all at once (a reader may read and hash them in parallel); each is
+ * checked against its size and SHA-256 before it is decoded, and nothing is returned unless all are.
+ */
 export async function decodeIndex(manifest: IndexManifest, read: PartReader, options: { keyword?: boolean } = {}): Promise<IndexData> {
-  const docsBytes = await readVerified(manifest.parts.docs, read);
-  const vectorBytes = await readVerified(manifest.parts.vectors, read);
-  const keyword = options.keyword === false ? new Uint8Array(0) : await readVerified(manifest.parts.keyword, read);
+  const parts = [manifest.parts.docs, manifest.parts.vectors, ...(options.keyword === false ? [] : [manifest.parts.keyword])];
+  const reads = parts.map((ref) => readVerified(ref, read));
+  // Awaited one by one below; a later part's failure must not go unhandled meanwhile.
+  for (const r of reads) r.catch(() => {});
+  const docsBytes = await reads[0]!;
+  const vectorBytes = await reads[1]!;
+  const keyword = options.keyword === false ? new Uint8Array(0) : await reads[2]!;
   let docs: ProcessedDoc[];
   if (JSON_DOCS_VERSIONS.includes(manifest.format)) {
     let stored: StoredDoc[];
@@ -179,13 +197,14 @@ export async function verifyIndex(manifest: IndexManifest, read: PartReader): Pr
 }
 
 async function readVerified(ref: PartRef, read: PartReader): Promise<Uint8Array> {
-  let bytes: Uint8Array;
+  let got: Uint8Array | HashedBytes;
   try {
-    bytes = await read(ref.file);
+    got = await read(ref.file);
   } catch (cause) {
     throw new AppError('index_corrupt', `Index: part ${ref.file} is missing; rebuild the index`, { cause });
   }
-  if (bytes.byteLength !== ref.bytes || sha256(bytes) !== ref.sha256) {
+  const bytes = got instanceof Uint8Array ? got : got.bytes;
+  if (bytes.byteLength !== ref.bytes || (got instanceof Uint8Array ? sha256(bytes) : got.sha256) !== ref.sha256) {
     throw new AppError('index_corrupt', `Index: part ${ref.file} fails its checksum (truncated or damaged); rebuild the index`);
   }
   return bytes;

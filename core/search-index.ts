@@ -28,25 +28,33 @@ export interface SearchIndex {
 
 /** Open decoded index data; `vectorSearch` defaults to exact search in JavaScript. */
 export function openSearchIndex(manifest: IndexManifest, data: IndexData, vectorSearch?: (vectors: Float32Array, dim: number) => VectorSearch): SearchIndex {
-  const chunks: Chunk[] = [];
-  const chunkDocList: number[] = [];
+  let total = 0;
+  for (const d of data.docs) total += d.chunks.length;
+  const chunks = new Array<Chunk>(total);
+  const chunkDoc = new Int32Array(total);
   const docStart = new Int32Array(data.docs.length + 1);
+  let row = 0;
   data.docs.forEach((d, i) => {
-    docStart[i] = chunks.length;
+    docStart[i] = row;
     for (const c of d.chunks) {
-      chunks.push(c);
-      chunkDocList.push(i);
+      chunks[row] = c;
+      chunkDoc[row++] = i;
     }
   });
-  docStart[data.docs.length] = chunks.length;
+  docStart[data.docs.length] = row;
   const keyword = KeywordIndex.decode(data.keyword);
+  // Built at its first use (looking a chunk up by id is rare; at 424 000 chunks the map takes
+  // ~0.1 s and tens of MB that a start need not wait for).
+  let chunkById: Map<string, number> | null = null;
   return {
     manifest,
     docs: data.docs,
     docById: new Map(data.docs.map((d) => [d.meta.id, d])),
     chunks,
-    chunkDoc: Int32Array.from(chunkDocList),
-    chunkById: new Map(chunks.map((c, i) => [c.id, i])),
+    chunkDoc,
+    get chunkById(): Map<string, number> {
+      return (chunkById ??= new Map(chunks.map((c, i) => [c.id, i])));
+    },
     vectors: data.vectors,
     vectorSearch: vectorSearch ? vectorSearch(data.vectors, manifest.embedder.dim) : bruteForce(data.vectors),
     docStart,

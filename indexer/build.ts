@@ -13,10 +13,13 @@ import {
 } from '../core/index-file.ts';
 import { duplicateGroups } from '../core/duplicates.ts';
 import { KEYWORD_FORMAT_VERSION, KeywordIndex } from '../core/keyword-index.ts';
-import type { Chunk, EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
-import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
+import type { EmbedderInfo, ProcessedDoc, SkippedFile } from '../core/types.ts';
+import { resolveEmbedderId } from '../embed/registry.ts';
 import { loadCatalog, type CatalogEntry } from './catalog.ts';
 import { BuildCheckpoint, CHECKPOINT_FILE } from './checkpoint.ts';
+import { ChunkEmbedding, textKey } from './chunk-embedding.ts';
+
+export { embeddingText } from './chunk-embedding.ts';
 import { processFile } from './document.ts';
 import { progressBar, type ProgressOptions } from './progress.ts';
 import { walkCorpus } from './walk.ts';
@@ -49,6 +52,8 @@ export interface BuildOptions {
    * Without it each part must still exist with its recorded size.
    */
   verifyParts?: boolean;
+  /** Called once the corpus has been compared with the previous index: true when there is nothing to do. */
+  onScanned?: (upToDate: boolean) => void;
 }
 
 export interface BuildSummary {
@@ -86,10 +91,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const todo: Array<{ source: string; hash: string; entry: CatalogEntry | undefined; stamp: FileStamp }> = [];
   let added = 0;
   let changed = 0;
-  for (const source of walk.files) {
-    const path = join(options.corpusDir, source);
+  // Files are looked at (stat, and hashed when needed) SCAN_PARALLEL at a time, then taken in order.
+  const looks = await inOrder(walk.files, SCAN_PARALLEL, (source) => contentHash(join(options.corpusDir, source), reusable ? previous?.files[source] : undefined));
+  for (const [i, source] of walk.files.entries()) {
     const before = previous?.files[source];
-    const content = await contentHash(path, reusable ? before : undefined);
+    const content = looks[i]!;
     if (content instanceof Error) {
       files[source] = { hash: '', docId: null, skipped: `file cannot be read (${(content as NodeJS.ErrnoException).code ?? content.message})` };
       continue;
@@ -109,7 +115,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   stages.scan = seconds(t0);
   const unchanged = walk.files.length - todo.length - Object.values(files).filter((f) => f.hash === '').length;
 
-  if (reusable && todo.length === 0 && removed === 0 && previous && previous.format === INDEX_FORMAT_VERSION && previous.keywordFormat === KEYWORD_FORMAT_VERSION) {
+  const upToDate = reusable && todo.length === 0 && removed === 0 && previous !== null && previous.format === INDEX_FORMAT_VERSION && previous.keywordFormat === KEYWORD_FORMAT_VERSION;
+  options.onScanned?.(upToDate);
+  if (upToDate && previous) {
     log(`index: up to date (${previous.counts.documents} documents, ${previous.counts.chunks} chunks), nothing to do`);
     // Sizes and times not recorded yet (an index of an earlier build, files just modified) are
     // recorded now, so that the next run need not read those files: the manifest alone is
@@ -148,15 +156,21 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   // What an interrupted build of this index already read and embedded (none with --force).
   const checkpoint = await BuildCheckpoint.open(options.indexDir, { embedder: embedderId, pipeline: PIPELINE_VERSION }, { fresh: options.force, log });
+  const embedding = new ChunkEmbedding(embedderId, options.embedder, vectorCache, checkpoint);
   try {
     const resumed = { documents: 0, chunks: 0 };
-    // 3. Read the added and changed files.
+    // 3+4. Read the added and changed files and embed their new chunks (those whose text was not
+    //    embedded before). Embedding runs beside the reading: each file's new chunks go to the
+    //    embedder as soon as the file is read (worker threads, embed/embedder-pool.ts), while
+    //    this thread reads the next file; then the rest of the embedding is waited for.
     const tRead = performance.now();
     const fresh = new Map<string, ProcessedDoc>();
     const bar = progressBar('read', todo.length, options.progress);
     let pages = 0;
     let newChunks = 0;
+    const detail = (): string => `pages ${pages} chunks ${newChunks} embedded ${embedding.embedded}/${embedding.queued}`;
     for (const t of todo) {
+      embedding.throwIfFailed();
       try {
         const key = BuildCheckpoint.docKey(t.source, t.hash);
         let doc = checkpoint.docs.get(key);
@@ -171,47 +185,33 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
         files[t.source] = { hash: t.hash, docId: doc.meta.id, ...t.stamp };
         pages += doc.meta.pages ?? 0;
         newChunks += doc.chunks.length;
+        resumed.chunks += embedding.add(doc.chunks);
       } catch (err) {
         const reason = err instanceof AppError ? err.message.replace(/^Ingest:\s*/, '') : `could not be read: ${(err as Error).message}`;
         files[t.source] = { hash: t.hash, docId: null, skipped: reason, ...t.stamp };
         log(`warning: skipped ${t.source}: ${reason}`);
       }
-      bar.tick(1, `pages ${pages} chunks ${newChunks}`);
+      bar.tick(1, detail());
     }
-    bar.done(`pages ${pages} chunks ${newChunks}`);
+    embedding.flush();
+    bar.done(detail());
     stages.read = seconds(tRead);
 
-    // 4. Embed the new chunks (those whose text was not embedded before).
     const tEmbed = performance.now();
-    for (const c of [...fresh.values()].flatMap((d) => d.chunks)) {
-      const key = textKey(c);
-      const v = vectorCache.has(key) ? undefined : checkpoint.vectors.get(key);
-      if (v) {
-        vectorCache.set(key, v);
-        resumed.chunks++;
-      }
-    }
-    const missing = [...fresh.values()].flatMap((d) => d.chunks).filter((c) => !vectorCache.has(textKey(c)));
-    const embedder = missing.length > 0 || (kept.size === 0 && vectorCache.size === 0) ? options.embedder ?? (await loadEmbedder(embedderId)) : null;
-    const info: EmbedderInfo = embedder?.info ?? previous!.embedder;
-    if (embedder && missing.length > 0) {
-      const ebar = progressBar('embed', missing.length, options.progress);
-      for (let i = 0; i < missing.length; i += EMBED_BATCH) {
-        const batch = missing.slice(i, i + EMBED_BATCH);
-        const vecs = await embedder.embedPassages(batch.map(embeddingText));
-        batch.forEach((c, j) => vectorCache.set(textKey(c), vecs[j]!));
-        await checkpoint.addVectors(batch.map((c, j) => [textKey(c), vecs[j]!]));
-        ebar.tick(batch.length);
-      }
+    if (embedding.queued > 0) {
+      const ebar = progressBar('embed', embedding.queued, options.progress, embedding.embedded);
+      await embedding.finish((n) => ebar.tick(n));
       ebar.done();
-    }
+    } else await embedding.finish();
+    // An index with no vector at all still records which embedder it is for.
+    const info: EmbedderInfo = embedding.info ?? (kept.size === 0 && vectorCache.size === 0 ? await embedding.loadInfo() : previous!.embedder);
     const freshVectors = new Map<string, Float32Array>();
     for (const [source, doc] of fresh) {
       const out = new Float32Array(doc.chunks.length * info.dim);
       doc.chunks.forEach((c, i) => out.set(vectorCache.get(textKey(c))!, i * info.dim));
       freshVectors.set(source, out);
     }
-    if (embedder && !options.embedder) await embedder.dispose();
+    await embedding.dispose();
     stages.embed = seconds(tEmbed);
 
     // 5. Assemble in corpus order and build the keyword index.
@@ -258,7 +258,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     wbar.done();
     stages.write = seconds(tWrite);
 
-    const embedSeconds = stages.embed;
+    const embedSeconds = embedding.seconds;
     return {
       noop: false,
       documents: docs.length,
@@ -267,29 +267,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       skipped,
       added, changed, removed, unchanged,
       embedder: info,
-      embedded: missing.length,
+      embedded: embedding.queued,
       resumed,
       seconds: seconds(t0),
       stages,
-      chunksPerSecond: missing.length > 0 && embedSeconds > 0 ? Math.round(missing.length / embedSeconds) : null,
+      chunksPerSecond: embedding.queued > 0 && embedSeconds > 0 ? Math.round(embedding.queued / embedSeconds) : null,
       indexBytes: indexBytes(encoded.manifest),
     };
   } finally {
+    await embedding.dispose();
     await checkpoint.close();
   }
-}
-
-/** The text embedded for a chunk: its nearest heading gives the passage its topic. */
-export function embeddingText(chunk: Chunk): string {
-  const heading = chunk.section[chunk.section.length - 1];
-  return heading ? `${heading}. ${chunk.text}` : chunk.text;
-}
-
-/** Chunks per embedding call (the embedder batches further inside). */
-const EMBED_BATCH = 64;
-
-function textKey(chunk: Chunk): string {
-  return sha256(embeddingText(chunk));
 }
 
 /**
@@ -351,6 +339,23 @@ async function contentHash(path: string, before: FileRecord | undefined): Promis
 }
 
 const STAMP_SETTLE_MS = 2000;
+
+/** Corpus files looked at at once by the scan (their stat calls overlap; most need no read). */
+const SCAN_PARALLEL = 32;
+
+/** `f` of every item, at most `limit` at a time; results in the items' order. */
+async function inOrder<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
 
 /** A file record with this look's size and time (none, when the file was modified just before). */
 function stamped(r: FileRecord, stamp: FileStamp): FileRecord {

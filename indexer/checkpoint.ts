@@ -47,6 +47,8 @@ export class BuildCheckpoint {
   private failed = false;
   private bytes = 0;
   private records = 0;
+  /** Appends run one after another, in call order (documents and vectors arrive concurrently). */
+  private tail: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly path: string,
@@ -102,6 +104,7 @@ export class BuildCheckpoint {
   }
 
   async close(): Promise<void> {
+    await this.tail;
     const fh = this.fh;
     this.fh = null;
     await fh?.close().catch(() => {});
@@ -113,7 +116,12 @@ export class BuildCheckpoint {
     await rm(this.path, { force: true });
   }
 
-  private async append(records: Buffer[]): Promise<void> {
+  private append(records: Buffer[]): Promise<void> {
+    this.tail = this.tail.then(() => this.write(records));
+    return this.tail;
+  }
+
+  private async write(records: Buffer[]): Promise<void> {
     if (!this.fh) return;
     const buf = Buffer.concat(records);
     try {

@@ -16,12 +16,16 @@ export interface ProgressOptions {
   silent?: boolean;
 }
 
-export function progressBar(label: string, total: number, options: ProgressOptions = {}): ProgressBar {
+/**
+ * `start` units are done already when the bar starts (e.g. chunks embedded while files were
+ * read): they count towards the total, not towards the rate the ETA is computed from.
+ */
+export function progressBar(label: string, total: number, options: ProgressOptions = {}, start = 0): ProgressBar {
   const stream = options.stream ?? process.stderr;
   const silent = options.silent === true;
   const tty = !options.plain && stream.isTTY === true;
   const started = Date.now();
-  let count = 0;
+  let count = start;
   let lastDecile = -1;
   let lastDraw = 0;
   let detailText = '';
@@ -31,7 +35,7 @@ export function progressBar(label: string, total: number, options: ProgressOptio
     const frac = total > 0 ? Math.min(1, count / total) : 1;
     const width = 24;
     const filled = Math.round(frac * width);
-    const eta = count > 0 && !final ? ((elapsed / count) * (total - count)) : 0;
+    const eta = count > start && !final ? ((elapsed / (count - start)) * (total - count)) : 0;
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
     const timing = final ? `${elapsed.toFixed(1)}s` : `ETA ${formatSeconds(eta)}`;
     return `${label.padEnd(10)} ${bar} ${count}/${total} ${(frac * 100).toFixed(0).padStart(3)}% ${timing}${detailText ? ` ${detailText}` : ''}`;

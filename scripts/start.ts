@@ -11,6 +11,7 @@ import { config } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { eventLine, writeLine, type LogLevel } from '../server/log.ts';
+import { prefetchIndex } from '../server/load-index.ts';
 import { startServer } from '../server/main.ts';
 import { cliArgs } from './cli.ts';
 import { webBuildIsCurrent } from './web-build.ts';
@@ -46,10 +47,10 @@ export async function main(options: { compiledMs?: number } = {}): Promise<void>
   const { corpusDir, indexDir, logFormat } = config();
   if (options.compiledMs !== undefined) log(`start: compiled the server into dist/server (esbuild, ${Math.round(options.compiledMs)} ms)`);
   await ensureWebBuilt();
-  const reindex = async (verifyParts = true): Promise<void> => {
+  const reindex = async (verifyParts = true, onScanned?: (upToDate: boolean) => void): Promise<void> => {
     // Progress bars are for people; JSON logs get the summary lines only.
     const s = await buildIndex({
-      corpusDir, indexDir, verifyParts, log: (line) => log(line, line.startsWith('warning:') ? 'warn' : 'info'), progress: { silent: logFormat === 'json' },
+      corpusDir, indexDir, verifyParts, onScanned, log: (line) => log(line, line.startsWith('warning:') ? 'warn' : 'info'), progress: { silent: logFormat === 'json' },
     });
     log(
       s.noop
@@ -60,8 +61,20 @@ export async function main(options: { compiledMs?: number } = {}): Promise<void>
   // The server checks every part's SHA-256 as it loads the index, so the up-to-date check does
   // not read them too; when that load finds a damaged part, the index is rebuilt (the build
   // checks them) and served.
-  await reindex(false);
-  await startServer({ indexDir, corpusDir }).catch(async (err: unknown) => {
+  // The parts of the index in place are read and hashed (in worker threads) while the corpus is
+  // compared with it; the server takes them when the comparison finds nothing to do, else they
+  // are dropped and the new index is read once built.
+  const prefetch = await prefetchIndex(indexDir);
+  let upToDate = false;
+  await reindex(false, (u) => {
+    upToDate = u;
+    if (!u) prefetch?.cancel();
+  }).catch((err: unknown) => {
+    prefetch?.cancel();
+    throw err;
+  });
+  if (!upToDate) prefetch?.cancel();
+  await startServer({ indexDir, corpusDir, ...(upToDate && prefetch ? { prefetch } : {}) }).catch(async (err: unknown) => {
     if (!(err instanceof AppError) || err.code !== 'index_corrupt') throw err;
     log(`start: ${err.message.replace(/; rebuild the index$/, '')}: rebuilding the index from the corpus`, 'warn');
     await reindex();

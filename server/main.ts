@@ -14,7 +14,8 @@ import { config, type Config } from '../core/config.ts';
 import { SearchEngine } from '../core/search.ts';
 import { cliArgs } from '../scripts/cli.ts';
 import { createApp } from './app.ts';
-import { loadIndex, loadIndexEmbedder } from './load-index.ts';
+import { loadIndex, loadIndexEmbedder, loadIndexWithEmbedder } from './load-index.ts';
+import type { PartPrefetch } from './part-reader.ts';
 import { eventLine, writeLine, type LogFields, type LogLevel } from './log.ts';
 import { openSearchProduct } from './opensearch-service.ts';
 import { Service, type ServiceOptions } from './service.ts';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** How often connections are checked against those two limits, in ms. Default 1 000. */
   connectionsCheckingIntervalMs?: number;
+  /** The index's parts, already being read (npm start); used when they are of the build in indexDir. */
+  prefetch?: PartPrefetch;
 }
 
 export interface RunningServer {
@@ -73,8 +76,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const cfg = config();
   if (cfg.engine === 'opensearch') return startRemoteServer(options, t0);
   const indexDir = options.indexDir ?? cfg.indexDir;
-  const index = await loadIndex(indexDir);
-  const embedder = await loadIndexEmbedder(index, { thread: true, threads: cfg.queryEmbedThreads });
+  const { index, embedder } = await loadIndexWithEmbedder(indexDir, options.prefetch, { thread: true, threads: cfg.queryEmbedThreads });
   const engine = new SearchEngine(index, embedder);
   // Warm the model and the search paths, so the first user's query is as fast as the rest.
   await engine.search({ q: 'care leavers accommodation', mode: 'hybrid' });

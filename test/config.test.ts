@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
 import { CONFIG_VARIABLES, parseConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { CORPUS_DIR, ROOT, ensureCorpusIndex } from './helpers/corpus-index.ts';
@@ -33,7 +34,7 @@ describe('parseConfig', () => {
   it('gives the defaults for an empty environment, and blank values count as unset', () => {
     const expected = {
       corpusDir: resolve('corpus'), indexDir: resolve('data'), embedder: null, modelsDir: null, host: '127.0.0.1', port: 3000,
-      rateLimit: 0, semanticConcurrency: 2, embedThreads: 2, queryEmbedThreads: 1, quantizedMinChunks: 100_000, logFormat: 'text', engine: 'embedded',
+      rateLimit: 0, semanticConcurrency: 2, embedThreads: 2, queryEmbedThreads: 1, indexEmbedWorkers: availableParallelism(), quantizedMinChunks: 100_000, logFormat: 'text', engine: 'embedded',
       opensearch: { url: 'http://127.0.0.1:9200', user: null, password: null, ca: null, index: 'ofsted-chunks', timeoutMs: 10_000 },
     };
     expect(parseConfig({})).toEqual(expected);
@@ -43,17 +44,17 @@ describe('parseConfig', () => {
   it('reads every variable', () => {
     const c = parseConfig({
       CORPUS_DIR: '/srv/reports', INDEX_DIR: 'idx', EMBEDDER: 'hf:BAAI/bge-small-en-v1.5', MODELS_DIR: '/m', HOST: '0.0.0.0', PORT: '0',
-      RATE_LIMIT: '120', SEMANTIC_CONCURRENCY: '4', EMBED_THREADS: '1', QUERY_EMBED_THREADS: '3', QUANTIZED_MIN_CHUNKS: '0', LOG_FORMAT: 'JSON', ENGINE: 'OpenSearch',
+      RATE_LIMIT: '120', SEMANTIC_CONCURRENCY: '4', EMBED_THREADS: '1', QUERY_EMBED_THREADS: '3', INDEX_EMBED_WORKERS: '0', QUANTIZED_MIN_CHUNKS: '0', LOG_FORMAT: 'JSON', ENGINE: 'OpenSearch',
       OPENSEARCH_URL: 'https://search.example:9200/', OPENSEARCH_USER: 'reader', OPENSEARCH_PASSWORD: 's3cret', OPENSEARCH_CA: '/etc/os/ca.pem',
       OPENSEARCH_INDEX: 'reports-v2', OPENSEARCH_TIMEOUT_MS: '2500',
     });
     expect(c).toEqual({
       corpusDir: '/srv/reports', indexDir: resolve('idx'), embedder: 'hf:BAAI/bge-small-en-v1.5', modelsDir: '/m', host: '0.0.0.0', port: 0,
-      rateLimit: 120, semanticConcurrency: 4, embedThreads: 1, queryEmbedThreads: 3, quantizedMinChunks: 0, logFormat: 'json', engine: 'opensearch',
+      rateLimit: 120, semanticConcurrency: 4, embedThreads: 1, queryEmbedThreads: 3, indexEmbedWorkers: 0, quantizedMinChunks: 0, logFormat: 'json', engine: 'opensearch',
       opensearch: { url: 'https://search.example:9200', user: 'reader', password: 's3cret', ca: '/etc/os/ca.pem', index: 'reports-v2', timeoutMs: 2500 },
     });
     expect(CONFIG_VARIABLES.map(([name]) => name).sort()).toEqual(
-      ['CORPUS_DIR', 'EMBEDDER', 'EMBED_THREADS', 'ENGINE', 'HOST', 'INDEX_DIR', 'LOG_FORMAT', 'MODELS_DIR', 'OPENSEARCH_CA', 'OPENSEARCH_INDEX',
+      ['CORPUS_DIR', 'EMBEDDER', 'EMBED_THREADS', 'ENGINE', 'HOST', 'INDEX_DIR', 'INDEX_EMBED_WORKERS', 'LOG_FORMAT', 'MODELS_DIR', 'OPENSEARCH_CA', 'OPENSEARCH_INDEX',
         'OPENSEARCH_PASSWORD', 'OPENSEARCH_TIMEOUT_MS', 'OPENSEARCH_URL', 'OPENSEARCH_USER', 'PORT', 'QUANTIZED_MIN_CHUNKS', 'QUERY_EMBED_THREADS', 'RATE_LIMIT', 'SEMANTIC_CONCURRENCY'],
     );
   });
