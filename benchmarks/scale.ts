@@ -778,11 +778,12 @@ function markdown(r: Results): string {
     L.push(`| server RSS after ${s.rssAfter.queries} queries (${s.endpoint} process) | VmRSS ${mb(st?.rssKB)}, VmHWM ${mb(st?.hwmKB)}; at first answer ${mb(s.rssAtStart?.rssKB)}; after all ${s.rssEnd.queries}: ${mb(s.rssEnd.status?.rssKB)} | <= ${target.rssMB} MB | ${ok(st ? st.rssKB / 1024 <= target.rssMB : null)} |`);
   }
   L.push('');
-  L.push(`Latency over HTTP (GET on 127.0.0.1, keep-alive, gzip accepted; client time to the last byte; client and server share the 2 cores). \`limit=10\`.`, '');
+  L.push(`Latency over HTTP (GET on 127.0.0.1, keep-alive, gzip accepted; client time to the last byte; client and server share the 2 cores). \`limit=10\`. The p95 targets are for queries sent one at a time (as the issue measured them); lists at several clients are reported, not judged.`, '');
   L.push('| endpoint | queries | clients | sent | errors | p50 ms | p95 ms | p99 ms | max ms | answers/s | non-empty | target p95 | met |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of r.sessions) {
     for (const l of s.lists) {
-      const t = l.endpoint === 'keyword' ? target.keywordP95 : l.endpoint === 'hybrid' ? target.hybridP95 : null;
+      // The issue's latency targets are for queries sent one at a time; concurrent lists are reported, not judged.
+      const t = l.clients !== 1 ? null : l.endpoint === 'keyword' ? target.keywordP95 : l.endpoint === 'hybrid' ? target.hybridP95 : null;
       L.push(`| ${l.endpoint} | ${l.kind === 'short' ? 'short' : 'natural-language'} | ${l.clients} | ${l.sent}${l.sent < l.planned ? ` of ${l.planned}` : ''} | ${l.errors} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.max.toFixed(1)} | ${l.qps.toFixed(1)} | ${(l.answered * 100).toFixed(0)} % | ${t === null ? '' : `<= ${t} ms`} | ${t === null ? '' : ok(l.p95 <= t)} |`);
     }
   }
