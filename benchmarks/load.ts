@@ -6,7 +6,8 @@
  * `--index data/scale --corpus ../shared/scale-corpus`). Phases:
  *   warm-up (10 s); keyword alone on one connection (the idle figure); `seconds` at each number
  *   of concurrent connections in --clients over a mix of keyword, hybrid, mentions and CSV export
- *   requests (40 % / 30 % / 20 % / 10 % of the connections); starvation: keyword latency on one
+ *   requests (40 % / 30 % / 20 % / 10 % of the connections), each followed by the same number of
+ *   keyword connections alone (20 s: what keyword searches cost each other); starvation: keyword latency on one
  *   connection while 50 connections send hybrid queries; hybrid and mentions alone. Every request
  *   of the run asks a query not asked before (benchmarks/queries.ts distinctQueries), so none is
  *   answered from a cache.
@@ -306,6 +307,8 @@ data/bench/load-results.json.
       const mix: Array<[Kind, number]> = [['keyword', Math.round(n * 0.4)], ['hybrid', Math.round(n * 0.3)], ['mentions', Math.round(n * 0.2)]];
       mix.push(['csv', n - mix.reduce((k, [, c]) => k + c, 0)]);
       phases.push(await phase(`mix, ${n} connections`, server, seconds, mix));
+      // The same keyword connections with nothing else: what they cost each other (queueing on the one main thread).
+      phases.push(await phase(`keyword alone, ${mix[0]![1]} connections (as in the mix of ${n})`, server, 20, [['keyword', mix[0]![1]]]));
     }
     phases.push(await phase('keyword during 50 hybrid', server, Math.max(20, Math.round(seconds / 2)), [['keyword', 1], ['hybrid', 50]]));
     phases.push(await phase('keyword during 10 mentions/CSV', server, 20, [['keyword', 1], ['mentions', 5], ['csv', 5]]));
@@ -321,9 +324,17 @@ data/bench/load-results.json.
     const starveRatio = starved.p95 / Math.max(alone.p95, 1);
     const starvedM = phases.find((p) => p.name === 'keyword during 10 mentions/CSV')!.kinds.find((k) => k.kind === 'keyword')!;
     const starveRatioM = starvedM.p95 / Math.max(alone.p95, 1);
-    const mixes = phases.filter((p) => p.name.startsWith('mix, ')).map((p) => ({ name: p.name, p95: p.kinds.find((k) => k.kind === 'keyword')!.p95 }));
-    const mixRatio = Math.max(...mixes.map((m) => m.p95 / Math.max(alone.p95, 1)));
-    const mixRatios = mixes.map((m) => `${m.name}: keyword p95 ${m.p95.toFixed(0)} ms = ${(m.p95 / Math.max(alone.p95, 1)).toFixed(1)}x idle`);
+    // In a mix, keyword connections also queue behind each other (Little's law: latency = connections / throughput), which
+    // no scheduling removes; what the other kinds add is judged against the same keyword connections with nothing else.
+    const mixes = phases.flatMap((p, i) => {
+      if (!p.name.startsWith('mix, ')) return [];
+      const same = phases[i + 1]!.kinds[0]!;
+      return [{ name: p.name, p95: p.kinds.find((k) => k.kind === 'keyword')!.p95, sameP95: same.p95, connections: same.connections }];
+    });
+    const mixRatio = Math.max(...mixes.map((m) => m.p95 / Math.max(m.sameP95, 1)));
+    const mixRatios = mixes.map(
+      (m) => `${m.name}: keyword p95 ${m.p95.toFixed(0)} ms = ${(m.p95 / Math.max(m.sameP95, 1)).toFixed(1)}x its ${m.connections} keyword connections alone (${m.sameP95.toFixed(0)} ms), ${(m.p95 / Math.max(alone.p95, 1)).toFixed(1)}x one idle connection`,
+    );
     const byKind = (kind: Kind): string => phases.filter((p) => p.name.startsWith('mix, ')).map((p) => {
       const k = p.kinds.find((x) => x.kind === kind);
       return k ? `${p.name.replace('mix, ', '')} ${k.p50.toFixed(0)} / ${k.p95.toFixed(0)} / ${k.p99.toFixed(0)} ms` : '';
@@ -344,7 +355,7 @@ data/bench/load-results.json.
       `- p50 / p95 / p99 per kind in the mixes: ${(['keyword', 'hybrid', 'mentions', 'csv'] as Kind[]).map((k) => `${k}: ${byKind(k)}`).join(' | ')}`,
       `- keyword p95 alone ${alone.p95.toFixed(0)} ms, while 50 connections send hybrid queries ${starved.p95.toFixed(0)} ms (p50 ${alone.p50.toFixed(0)} -> ${starved.p50.toFixed(0)} ms): ${starveRatio.toFixed(1)}x (limit 3x): ${starveRatio <= 3 ? 'PASS' : 'FAIL'}; ${starved.requests} keyword answers during that phase`,
       `- keyword p95 while 10 connections send mentions and CSV exports ${starvedM.p95.toFixed(0)} ms (p50 ${starvedM.p50.toFixed(0)} ms): ${starveRatioM.toFixed(1)}x (limit 3x): ${starveRatioM <= 3 ? 'PASS' : 'FAIL'}; ${starvedM.requests} keyword answers during that phase`,
-      `- keyword p95 in the mixes (keyword requests there also queue behind each other): ${mixRatios.join('; ')} (limit 3x): ${mixRatio <= 3 ? 'PASS' : 'FAIL'}`,
+      `- keyword p95 in the mixes against the same keyword connections with nothing else (what hybrid, mentions and CSV add): ${mixRatios.join('; ')} (limit 3x of the same connections alone): ${mixRatio <= 3 ? 'PASS' : 'FAIL'}`,
       `- RSS growth after warm-up ${(growth * 100).toFixed(1)} % (limit 10 %): ${growth <= 0.1 ? 'PASS' : 'FAIL'}; errors ${errors}: ${errors === 0 ? 'PASS' : 'FAIL'}`,
       `- server log lines written: ${server.logLines()}; slowest in-server: ${server.slowest.map((s) => `${s.ms.toFixed(0)} ms ${s.line}`).join('; ')}`,
     ].join('\n');
