@@ -174,7 +174,7 @@ export class EngineSearch {
       }
     }
     const { page } = collapseGroups(list, (row) => rows[row]!.group, offset, limit);
-    const results = await this.toResults(view, page, rows, parsed, mode !== 'semantic' && tuning.thesaurus, queryVector);
+    const results = await this.toResults(view, page, rows, parsed, mode !== 'semantic' && tuning.thesaurus, keyword.expanded ?? [], queryVector);
     const perDoc = new Map<string, number>();
     for (const c of facetChunks) perDoc.set(c.docId, (perDoc.get(c.docId) ?? 0) + 1);
     const candidates = [...perDoc].flatMap(([id, count]) => {
@@ -213,9 +213,17 @@ export class EngineSearch {
     return { understood, boosts, named, meaning };
   }
 
-  private async toResults(view: EngineView, page: Collapsed[], rows: ScoredChunk[], parsed: ParsedQuery, thesaurus: boolean, queryVector: Float32Array | null): Promise<ResultItem[]> {
+  private async toResults(
+    view: EngineView,
+    page: Collapsed[],
+    rows: ScoredChunk[],
+    parsed: ParsedQuery,
+    thesaurus: boolean,
+    expanded: readonly string[],
+    queryVector: Float32Array | null,
+  ): Promise<ResultItem[]> {
     const records = await view.chunks(page.map((r) => rows[r.index]!.id));
-    const highlight = highlightOf(parsed, thesaurus);
+    const highlight = highlightOf(parsed, thesaurus, expanded);
     const items = page.flatMap((r) => {
       const rec = records.get(rows[r.index]!.id);
       return rec ? [{ r, rec, spans: findAll(rec.chunk.text, highlight) }] : [];
@@ -344,9 +352,9 @@ export class EngineSearch {
   }
 }
 
-/** What is marked in results: the query's units and, with the thesaurus, the alternatives of its word runs (as the keyword plan marks them). */
-function highlightOf(parsed: ParsedQuery, thesaurus: boolean): Matchable[] {
-  const out: Matchable[] = parsed.clauses.flatMap((c) => c.any);
+/** What is marked in results: the query's units, the typo expansions the engine searched, and with the thesaurus the alternatives of its word runs (as the keyword plan marks them). */
+function highlightOf(parsed: ParsedQuery, thesaurus: boolean, expanded: readonly string[]): Matchable[] {
+  const out: Matchable[] = [...parsed.clauses.flatMap((c) => c.any), ...expanded.map((t): Matchable => ({ kind: 'stems', stems: [t] }))];
   if (!thesaurus) return out;
   const words = parsed.clauses.filter((c) => c.any.length === 1 && c.any[0]!.kind === 'word').map((c) => c.any[0]!.text);
   const stems = words.flatMap((w) => queryTerms(w));

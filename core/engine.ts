@@ -44,6 +44,8 @@ export interface KeywordCandidates {
   groups: Set<number>;
   /** The best matches whatever the filters (facet counts), at most k. */
   unfiltered: ScoredChunk[];
+  /** Index terms searched in place of typed words no chunk has (typo expansions): marked in snippets as the words are. */
+  expanded?: string[];
 }
 
 export interface VectorCandidatesRequest {

@@ -280,7 +280,7 @@ class OpenSearchView implements EngineView {
     const groups = new Set(hits.map((h) => h.group));
     // Every match fetched: the count is exact (phrases checked); else OpenSearch's count of groups.
     const total = matched <= filtered!.hits.hits.length ? groups.size : (filtered!.aggregations?.groups?.value ?? groups.size);
-    return { hits, total, groups, unfiltered: unfiltered ? scored(unfiltered) : hits };
+    return { hits, total, groups, unfiltered: unfiltered ? scored(unfiltered) : hits, expanded: [...expansions.values()].flat() };
   }
 
   /**
