@@ -68,7 +68,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<readonly [name: string, meaning: st
   ['QUANTIZED_MIN_CHUNKS', 'chunks from which meaning search scans int8 vectors, then re-scores the best exactly (default 100000)'],
   ['LOG_FORMAT', 'text, or json for one JSON object per line (default text)'],
   ['ENGINE', 'embedded (default: the index in this process) or opensearch (docs/scale-out.md)'],
-  ['OPENSEARCH_URL', 'the OpenSearch cluster (default http://127.0.0.1:9200)'],
+  ['OPENSEARCH_URL', 'the OpenSearch cluster: a node URL, or several separated by commas (default http://127.0.0.1:9200)'],
   ['OPENSEARCH_USER', 'OpenSearch user for basic auth (default none)'],
   ['OPENSEARCH_PASSWORD', 'its password (default none)'],
   ['OPENSEARCH_CA', 'PEM file of the CA of the cluster\'s TLS certificate (default the system CAs)'],
@@ -105,7 +105,10 @@ export function parseConfig(env: Env): Config {
   const engine = (text('ENGINE') ?? 'embedded').toLowerCase();
   if (!(ENGINES as readonly string[]).includes(engine)) problems.push(`ENGINE must be one of ${ENGINES.join(', ')} (got "${engine.slice(0, 40)}")`);
   const url = text('OPENSEARCH_URL') ?? 'http://127.0.0.1:9200';
-  if (!/^https?:\/\/[^\s/]+/.test(url)) problems.push(`OPENSEARCH_URL must be an http:// or https:// URL (got "${url.slice(0, 60)}")`);
+  const nodes = url.split(',').map((u) => u.trim().replace(/\/+$/, ''));
+  if (!nodes.every((u) => /^https?:\/\/[^\s/,]+$/.test(u))) {
+    problems.push(`OPENSEARCH_URL must be an http:// or https:// URL, or several separated by commas (got "${url.slice(0, 60)}")`);
+  }
   const alias = text('OPENSEARCH_INDEX') ?? 'ofsted-chunks';
   if (!/^[a-z0-9][a-z0-9_-]{0,100}$/.test(alias)) problems.push(`OPENSEARCH_INDEX must be lower-case letters, digits, - and _ (got "${alias.slice(0, 40)}")`);
   if ((text('OPENSEARCH_USER') === null) !== (text('OPENSEARCH_PASSWORD') === null)) problems.push('OPENSEARCH_USER and OPENSEARCH_PASSWORD go together (set both or neither)');
@@ -125,7 +128,7 @@ export function parseConfig(env: Env): Config {
     logFormat: logFormat as LogFormat,
     engine: engine as EngineKind,
     opensearch: {
-      url: url.replace(/\/+$/, ''),
+      url: nodes.join(','),
       user: text('OPENSEARCH_USER'),
       password: text('OPENSEARCH_PASSWORD'),
       ca: text('OPENSEARCH_CA') === null ? null : resolve(text('OPENSEARCH_CA')!),

@@ -1,6 +1,9 @@
 /**
  * The OpenSearch REST client: fetch (Node 20) with basic auth, a time limit on every request,
- * and failures turned into AppError. Unreachable, too slow, overloaded (429) or failing (5xx)
+ * and failures turned into AppError. Given several nodes (OPENSEARCH_URL "http://a:9200,http://b:9200"),
+ * it talks to one and moves to the next when that one refuses or cannot be reached (the request
+ * never got there, so sending it elsewhere is safe); a node that is merely slow is not skipped (the
+ * request may have been carried out). Unreachable, too slow, overloaded (429) or failing (5xx)
  * is 'engine_unavailable' (503 to API clients); an index that is gone is IndexGone (a rebuild
  * replaced it: the caller runs again on the new one). With a CA file (OPENSEARCH_CA) requests go
  * through node:https with that CA, as fetch takes no CA of its own.
@@ -60,17 +63,33 @@ interface RawResponse {
   text: string;
 }
 
+/** Network errors that mean a connection was never made: the request did not reach that node. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function notConnected(err: unknown): boolean {
+  const e = err as (Error & { code?: string; cause?: { code?: string } }) | undefined;
+  return NOT_CONNECTED.has(e?.code ?? '') || NOT_CONNECTED.has(e?.cause?.code ?? '');
+}
+
 export class OpenSearchClient {
-  readonly url: string;
+  /** The nodes given, in order. */
+  readonly urls: readonly string[];
   readonly timeoutMs: number;
   private readonly auth: string | null;
   private readonly ca: Buffer | null;
+  /** The node requests go to (the next is tried when it cannot be reached). */
+  private node = 0;
 
   constructor(cfg: Pick<OpenSearchConfig, 'url' | 'user' | 'password' | 'ca' | 'timeoutMs'>) {
-    this.url = cfg.url.replace(/\/+$/, '');
+    this.urls = cfg.url.split(',').map((u) => u.trim().replace(/\/+$/, '')).filter((u) => u.length > 0);
     this.timeoutMs = cfg.timeoutMs;
     this.auth = cfg.user !== null ? `Basic ${Buffer.from(`${cfg.user}:${cfg.password ?? ''}`).toString('base64')}` : null;
     this.ca = cfg.ca ? readFileSync(cfg.ca) : null;
+  }
+
+  /** The node requests go to now. */
+  get url(): string {
+    return this.urls[this.node]!;
   }
 
   /** One request; `body` a value (sent as JSON) or NDJSON text (bulk, msearch). */
@@ -80,15 +99,24 @@ export class OpenSearchClient {
     const headers: Record<string, string> = { 'content-type': ndjson ? 'application/x-ndjson' : 'application/json' };
     if (this.auth) headers.authorization = this.auth;
     const payload = body === undefined ? undefined : ndjson ? body : JSON.stringify(body);
-    let res: RawResponse;
-    try {
-      res = this.ca ? await this.viaHttps(method, path, headers, payload, timeoutMs) : await this.viaFetch(method, path, headers, payload, timeoutMs);
-    } catch (err) {
-      const e = err as Error;
-      const slow = e.name === 'TimeoutError' || e.name === 'AbortError';
-      throw new Unreachable(slow
-        ? `Engine: OpenSearch at ${this.url} did not answer within ${timeoutMs} ms`
-        : `Engine: OpenSearch at ${this.url} is unreachable (${(e.cause as Error | undefined)?.message ?? e.message})`, err);
+    let res: RawResponse | undefined;
+    for (let tried = 1; !res; tried++) {
+      const url = this.url;
+      try {
+        res = this.ca ? await this.viaHttps(url, method, path, headers, payload, timeoutMs) : await this.viaFetch(url, method, path, headers, payload, timeoutMs);
+      } catch (err) {
+        if (notConnected(err) && tried < this.urls.length) {
+          // Never reached that node: the next one (if another request has not moved on already).
+          if (this.url === url) this.node = (this.node + 1) % this.urls.length;
+          continue;
+        }
+        const e = err as Error;
+        const slow = e.name === 'TimeoutError' || e.name === 'AbortError';
+        const where = this.urls.length > 1 && !slow ? `${this.urls.length} nodes (${this.urls.join(', ')})` : url;
+        throw new Unreachable(slow
+          ? `Engine: OpenSearch at ${url} did not answer within ${timeoutMs} ms`
+          : `Engine: OpenSearch at ${where} is unreachable (${(e.cause as Error | undefined)?.message ?? e.message})`, err);
+      }
     }
     if (res.status === 404 && options.allow404) return null as T;
     if (res.status >= 200 && res.status < 300) return JSON.parse(res.text) as T;
@@ -100,14 +128,14 @@ export class OpenSearchClient {
     throw new AppError('internal', `Engine: OpenSearch refused ${method} ${path.split('?')[0]} (${res.status}): ${reason}`);
   }
 
-  private async viaFetch(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
-    const res = await fetch(`${this.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+  private async viaFetch(url: string, method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+    const res = await fetch(`${url}${path}`, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
     return { status: res.status, text: await res.text() };
   }
 
-  private viaHttps(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+  private viaHttps(url: string, method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
     return new Promise((ok, fail) => {
-      const req = httpsRequest(`${this.url}${path}`, { method, headers, ca: this.ca!, timeout: timeoutMs }, (res) => {
+      const req = httpsRequest(`${url}${path}`, { method, headers, ca: this.ca!, timeout: timeoutMs }, (res) => {
         const parts: Buffer[] = [];
         res.on('data', (d: Buffer) => parts.push(d));
         res.on('end', () => ok({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));

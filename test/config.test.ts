@@ -59,6 +59,11 @@ describe('parseConfig', () => {
     );
   });
 
+  it('takes several OpenSearch nodes separated by commas, and refuses a list with a bad one', () => {
+    expect(parseConfig({ OPENSEARCH_URL: 'http://10.0.0.1:9200/, http://10.0.0.2:9200' }).opensearch.url).toBe('http://10.0.0.1:9200,http://10.0.0.2:9200');
+    expect(() => parseConfig({ OPENSEARCH_URL: 'http://10.0.0.1:9200,10.0.0.2:9200' })).toThrow(/OPENSEARCH_URL must be an http/);
+  });
+
   it('names every bad variable in one error', () => {
     let err: unknown;
     try {
