@@ -20,11 +20,11 @@ import { clauseWeight, coordination, coordinationOn } from './coordination.ts';
 import { LUCENE_BM25, type Bm25Params, type InvertedIndex } from './inverted-index.ts';
 import { pairTerm, type KeywordIndex } from './keyword-index.ts';
 import { fuzzyFor, normalizePrefix, normalizeTerm, queryTerms } from './keyword-options.ts';
-import type { Clause, ParsedQuery, Unit } from './query.ts';
+import type { ParsedQuery, Unit } from './query.ts';
 import { compile, tokensOf, wordsOf, type Matchable } from './text-match.ts';
 import { IdSet } from './id-set.ts';
-import { findSynonyms } from './thesaurus.ts';
 import { TopK, type Scored } from './top-k.ts';
+import { queryParts, runSynonyms, type WordRun } from './word-runs.ts';
 
 export interface KeywordHit extends Scored {
   /** True when the chunk matched every clause of the query. */
@@ -113,22 +113,11 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     ...pairs(stems, weight * weights.pair),
   ];
 
-  // Consecutive plain words (stems, and the words as typed for case-sensitive acronyms such as
-  // SEND): proximity pairs and thesaurus spans are looked for across them.
-  let run: string[] = [];
-  let raw: string[] = [];
-  const flushRun = (): void => {
-    if (run.length === 0) return;
-    const stems = run;
-    const typed = raw;
-    run = [];
-    raw = [];
-    const spans = useThesaurus ? findSynonyms(stems, typed).sort((a, b) => a.start - b.start) : [];
+  /** A run of plain words: each word a clause (with the pair it starts); a thesaurus span's alternatives join its first clause. */
+  const planRun = (run: WordRun): void => {
+    const { stems } = run;
     const perWord: WeightedTerm[][] = stems.map((s) => word(s, 1));
-    let next = 0;
-    for (const span of spans) {
-      if (span.start < next) continue;
-      next = span.end;
+    for (const span of useThesaurus ? runSynonyms(run) : []) {
       const original = stems.slice(span.start, span.end).join(' ');
       // The words as typed keep their own clauses; the alternatives join the span's first clause.
       span.alternatives.forEach((alt, a) => {
@@ -142,17 +131,13 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     perWord.forEach((terms, i) => clauses.push(i + 1 < stems.length ? [...terms, ...pairs(stems.slice(i, i + 2), weights.pair)] : terms));
   };
 
-  for (const clause of q.clauses) {
-    highlight.push(...clause.any);
-    const simple = singleStem(clause);
-    if (simple !== null) {
-      run.push(simple);
-      raw.push(clause.any[0]!.text);
+  highlight.push(...q.clauses.flatMap((c) => c.any));
+  for (const part of queryParts(q)) {
+    if (part.run) {
+      planRun(part.run);
       continue;
     }
-    // A stop word ("children in care") is not searched and does not break a run.
-    if (clause.any.length === 1 && clause.any[0]!.kind === 'word' && queryTerms(clause.any[0]!.text).length === 0) continue;
-    flushRun();
+    const { clause } = part;
     const terms: WeightedTerm[] = [];
     for (const u of clause.any) {
       if (u.kind === 'prefix') {
@@ -173,7 +158,6 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     if (clause.any.some(isPhrase)) phrases.push(clause.any);
     if (terms.length > 0) clauses.push(terms);
   }
-  flushRun();
   return { clauses, clauseWeights: clauses.map((terms) => clauseWeightOf(index, terms)), coord: weights.coord, phrases, highlight };
 }
 
@@ -183,13 +167,6 @@ function clauseWeightOf(index: KeywordIndex, terms: WeightedTerm[]): number {
   const other: number[] = [];
   for (const t of terms) (t.field === 'words' && t.alternative === undefined ? typed : other).push(index[t.field].idf(t.id) * t.weight);
   return clauseWeight(typed, other);
-}
-
-/** A clause that is one plain word with a stem (not a stop word, not hyphenated). */
-function singleStem(clause: Clause): string | null {
-  if (clause.any.length !== 1 || clause.any[0]!.kind !== 'word') return null;
-  const terms = queryTerms(clause.any[0]!.text);
-  return terms.length === 1 && !/[\s-]/.test(clause.any[0]!.text) ? terms[0]! : null;
 }
 
 /** Only a quoted phrase is required; a hyphenated word typed plainly ("over-hopeful") scores like words typed together. */

@@ -11,10 +11,10 @@
  */
 import { normalizePrefix, queryTerms } from '../core/keyword-options.ts';
 import type { KeywordWeights } from '../core/keyword-search.ts';
-import type { Clause, ParsedQuery, Unit } from '../core/query.ts';
+import type { ParsedQuery, Unit } from '../core/query.ts';
 import { wordsOf } from '../core/text-match.ts';
 import { pairToken, TERM_FIELDS } from './layout.ts';
-import { findSynonyms } from '../core/thesaurus.ts';
+import { queryParts, runSynonyms, type WordRun } from '../core/word-runs.ts';
 
 export type Dsl = Record<string, unknown>;
 
@@ -127,25 +127,16 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
 
   // Runs of plain words: each word a clause (with the pair it starts), and the thesaurus
   // alternatives of a span in the span's first clause, the best one per chunk (as
-  // core/keyword-search.ts plans them).
-  let run: string[] = [];
-  let raw: string[] = [];
-  const flushRun = (): void => {
-    if (run.length === 0) return;
-    const stems = run;
-    const typed = raw;
-    run = [];
-    raw = [];
+  // core/keyword-search.ts plans them; core/word-runs.ts reads the runs for both).
+  const planRun = (run: WordRun): void => {
+    const { stems } = run;
     const perWord: DslClause[] = stems.map((s, i) => ({
       queries: [...word(s, 1), ...pairs(stems.slice(i, i + 2), w.pair)],
       probes: probesOf(s),
       stems: [s],
     }));
     if (useThesaurus) {
-      let next = 0;
-      for (const span of findSynonyms(stems, typed).sort((a, b) => a.start - b.start)) {
-        if (span.start < next) continue;
-        next = span.end;
+      for (const span of runSynonyms(run)) {
         const original = stems.slice(span.start, span.end).join(' ');
         const alternatives = span.alternatives.filter((alt) => alt.length > 0 && alt.join(' ') !== original).map(alternative);
         if (alternatives.length > 0) perWord[span.start]!.queries.push({ dis_max: { queries: alternatives } });
@@ -154,16 +145,12 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
     clauses.push(...perWord);
   };
 
-  for (const clause of q.clauses) {
-    const simple = plainWord(clause);
-    if (simple !== null) {
-      run.push(simple);
-      raw.push(clause.any[0]!.text);
+  for (const part of queryParts(q)) {
+    if (part.run) {
+      planRun(part.run);
       continue;
     }
-    // A stop word ("children in care") is not searched and does not break a run.
-    if (clause.any.length === 1 && clause.any[0]!.kind === 'word' && queryTerms(clause.any[0]!.text).length === 0) continue;
-    flushRun();
+    const { clause } = part;
     const c: DslClause = { queries: [], probes: [], stems: [] };
     for (const u of clause.any) {
       if (u.kind === 'prefix') {
@@ -190,7 +177,6 @@ export function keywordDsl(q: ParsedQuery, useThesaurus: boolean, w: KeywordWeig
     }
     if (c.queries.length > 0) clauses.push(c);
   }
-  flushRun();
   const mustNot = q.exclude.map((u) => unitQuery(u)).filter((x): x is Dsl => x !== null);
   return { clauses, should: clauses.flatMap((c) => c.queries), must, mustNot, phrases };
 }
@@ -213,9 +199,3 @@ export function coordinated(query: Dsl, clauses: DslClause[], weights: number[],
   return { function_score: { query, functions, score_mode: 'sum', boost_mode: 'multiply' } };
 }
 
-/** The stem of a clause that is one plain word (not a stop word, not hyphenated), as core/keyword-search.ts reads it; else null. */
-function plainWord(clause: Clause): string | null {
-  if (clause.any.length !== 1 || clause.any[0]!.kind !== 'word') return null;
-  const terms = queryTerms(clause.any[0]!.text);
-  return terms.length === 1 && !/[\s-]/.test(clause.any[0]!.text) ? terms[0]! : null;
-}
