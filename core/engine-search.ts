@@ -108,10 +108,9 @@ export class EngineSearch {
     }
     const docs = docsOf(view);
     const allowDocs = isEmpty(filters) ? null : new Set(view.documents.filter((d) => docPredicate(filters)(d.meta)).map((d) => d.meta.id));
-    const { understood, boosts, named, meaning } =
-      req.understand === false
-        ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>(), named: [], meaning: semanticText(parsed) }
-        : this.understood(view, parsed, filters);
+    const { understood, boosts, named } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, boosts: new Map<string, number>(), named: [] } : this.understood(view, parsed, filters);
+    // What the meaning side embeds: without the council names read (they are boosts), unless understanding is off.
+    const meaning = mode === 'keyword' ? '' : req.understand === false ? semanticText(parsed) : meaningText(parsed, docs.councils);
     const want = Math.max(CANDIDATES, offset + limit + 100);
 
     // Chunks are numbered per request, for fusion and collapsing.
@@ -193,16 +192,14 @@ export class EngineSearch {
     };
   }
 
-  /** As SearchEngine.understood: councils and years named in the text, as score factors per document; every council named (`named`, filters or not); and the text the meaning side embeds. */
-  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; named: string[]; meaning: string } {
-    const { councils } = docsOf(view);
-    const read = understand(parsed, councils);
+  /** As SearchEngine.understood: councils and years named in the text, as score factors per document; and every council named (`named`, filters or not). */
+  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; named: string[] } {
+    const read = understand(parsed, docsOf(view).councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
     const boosts = new Map<string, number>();
     const named = read.councils;
-    const meaning = meaningText(parsed, councils);
-    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts, named, meaning };
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, boosts, named };
     const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
     for (const { meta } of view.documents) {
       let f = 1;
@@ -210,7 +207,7 @@ export class EngineSearch {
       if (meta.year !== null && understood.years.includes(meta.year)) f *= yearBoost;
       if (f !== 1) boosts.set(meta.id, f);
     }
-    return { understood, boosts, named, meaning };
+    return { understood, boosts, named };
   }
 
   private async toResults(

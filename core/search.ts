@@ -108,20 +108,19 @@ export class SearchEngine {
    * Councils and years the free text names that the filters do not already fix, and a score
    * factor per document for them; and every council the text names (`named`, filters or not).
    */
-  protected understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[]; meaning: string } {
+  protected understood(parsed: ParsedQuery, filters: Filters): { understood: Understood; docBoost: Float32Array | null; named: string[] } {
     const read = understand(parsed, this.councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
     const named = read.councils;
-    const meaning = meaningText(parsed, this.councils);
-    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null, named, meaning };
+    if ((understood.councils.length === 0 || councilBoost === 1) && (understood.years.length === 0 || yearBoost === 1)) return { understood, docBoost: null, named };
     const keys = new Set(understood.councils.flatMap((c) => [...councilKeys(c)]));
     const docBoost = new Float32Array(this.index.docs.length).fill(1);
     this.index.docs.forEach((d, i) => {
       if (d.meta.council && keys.has(councilKey(d.meta.council))) docBoost[i]! *= councilBoost;
       if (d.meta.year !== null && understood.years.includes(d.meta.year)) docBoost[i]! *= yearBoost;
     });
-    return { understood, docBoost, named, meaning };
+    return { understood, docBoost, named };
   }
 
   /**
@@ -153,8 +152,9 @@ export class SearchEngine {
     const allowDoc = docPredicate(filters);
     const allowed = index.docs.map((d) => allowDoc(d.meta));
     const want = Math.max(CANDIDATES, offset + limit + 100);
-    const { understood, docBoost, named, meaning } =
-      req.understand === false ? { understood: NOTHING_UNDERSTOOD, docBoost: null, named: [], meaning: semanticText(parsed) } : this.understood(parsed, filters);
+    const { understood, docBoost, named } = req.understand === false ? { understood: NOTHING_UNDERSTOOD, docBoost: null, named: [] } : this.understood(parsed, filters);
+    // What the meaning side embeds: without the council names read (they are boosts), unless understanding is off.
+    const meaning = mode === 'keyword' ? '' : req.understand === false ? semanticText(parsed) : meaningText(parsed, this.councils);
     const boost = docBoost ? (row: number) => docBoost[index.chunkDoc[row]!]! : undefined;
     const boostedDocs = docBoost ? index.docs.flatMap((_, i) => (docBoost[i] !== 1 ? [i] : [])) : [];
     const ranked = await this.rank(parsed, mode, isEmpty(filters) ? undefined : (row) => allowed[index.chunkDoc[row]!]!, want, boost, boostedDocs, named, meaning, pause);
