@@ -2,7 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { SearchMode } from '../core/api-types.ts';
-import { DEFAULT_TUNING, SearchEngine, type SearchTuning } from '../core/search.ts';
+import type { EngineSearch } from '../core/engine-search.ts';
+import { SearchEngine } from '../core/search.ts';
+import { DEFAULT_TUNING, type SearchTuning } from '../core/search-request.ts';
 import type { SearchIndex } from '../core/search-index.ts';
 import { buildIndex } from '../indexer/build.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
@@ -48,11 +50,11 @@ export const VARIANTS: Array<{ name: string; mode: SearchMode; tuning: Partial<S
 const fmt = (n: number): string => n.toFixed(3);
 
 /** Every-mention counts of each theme, typed plainly and in quotes, against the judged counts. */
-export function mentionsTable(index: SearchIndex, themes: JudgedTheme[], title: string): string {
+export async function mentionsTable(engine: EngineSearch, themes: JudgedTheme[], title: string): Promise<string> {
   const lines = [title, '', '| theme | true | plain: counted | recall | precision | "quoted": counted | recall | precision |', '|---|---|---|---|---|---|---|---|'];
   for (const t of themes) {
-    const plain = scoreTheme(index, t, t.phrase);
-    const quoted = scoreTheme(index, t, `"${t.phrase}"`);
+    const plain = await scoreTheme(engine, t, t.phrase);
+    const quoted = await scoreTheme(engine, t, `"${t.phrase}"`);
     lines.push(
       `| ${t.phrase} | ${t.occurrences} | ${plain.counted} | ${fmt(plain.recall)} | ${fmt(plain.precision)} | ${quoted.counted} | ${fmt(quoted.recall)} | ${fmt(quoted.precision)} |`,
     );
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
   await buildIndex({ corpusDir: corpus, indexDir, log: (l) => process.stderr.write(`${l}\n`) });
   const index = await loadIndex(indexDir);
   if (set.phrases) {
-    process.stdout.write(mentionsTable(index, set.phrases, `${basename(setPath)}: ${set.phrases.length} themes; ${index.docs.length} documents (${corpus})`));
+    process.stdout.write(await mentionsTable(new SearchEngine(index, null), set.phrases, `${basename(setPath)}: ${set.phrases.length} themes; ${index.docs.length} documents (${corpus})`));
     return;
   }
   const queries = judgedQueries(set as { queries: JudgedQuery[] });

@@ -71,8 +71,9 @@ interface Prepared {
 /** The search engine with the steps it takes before a keyword run opened to this benchmark. */
 export class InspectedEngine extends SearchEngine {
   keywordContext(parsed: ParsedQuery, filters: Filters, plan: KeywordPlan): { docBoost: Float32Array | null; reportClauses: KeywordRunOptions['reportClauses'] } {
-    const { docBoost, named } = this.understood(parsed, filters);
-    return { docBoost, reportClauses: this.reportClauses(plan, named) };
+    const { boosts, named } = this.understood(this.embedded, parsed, filters);
+    const docBoost = boosts.size > 0 ? Float32Array.from(this.index.docs, (d) => boosts.get(d.meta.id) ?? 1) : null;
+    return { docBoost, reportClauses: this.embedded.reportClauses(plan, named) };
   }
 }
 

@@ -6,7 +6,6 @@
  */
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { getDocument } from '../core/documents.ts';
 import { SearchEngine } from '../core/search.ts';
 import { loadEmbedder, resolveEmbedderId } from '../embed/registry.ts';
 import { buildIndex } from '../indexer/build.ts';
@@ -47,7 +46,7 @@ peak RSS and whether a word on one page is found and cited with that page.
   const engine = new SearchEngine(index, embedder);
   const r = await engine.search({ q: word, mode: 'keyword' });
   const big = index.docs.find((d) => d.meta.source === 'large report.pdf');
-  const paragraph = big ? getDocument(index, big.meta.id).paragraphs.find((p) => p.text.includes(word)) : undefined;
+  const paragraph = big ? (await engine.document(big.meta.id)).paragraphs.find((p) => p.text.includes(word)) : undefined;
   await embedder.dispose();
   const ok = big?.meta.pages === pages && r.total === 1 && paragraph?.page === page;
   process.stdout.write([

@@ -4,8 +4,7 @@
  * same sum / all counted occurrences. Reports the judged file leaves out (its rule counts only
  * PDFs) are left out here too.
  */
-import { mentions } from '../core/mentions.ts';
-import type { SearchIndex } from '../core/search-index.ts';
+import type { EngineSearch } from '../core/engine-search.ts';
 import { sameFile } from './relevance.ts';
 
 export interface JudgedTheme {
@@ -39,8 +38,8 @@ export function scoreCounts(counted: Map<string, number>, theme: JudgedTheme): {
 }
 
 /** Count a query's mentions per report (PDF reports only, as the judged rule does) and score them. */
-export function scoreTheme(index: SearchIndex, theme: JudgedTheme, query: string): ThemeScore {
-  const res = mentions(index, { q: query, limit: 0 });
+export async function scoreTheme(engine: EngineSearch, theme: JudgedTheme, query: string): Promise<ThemeScore> {
+  const res = await engine.mentions({ q: query, limit: 0 });
   const counted = new Map<string, number>();
   for (const m of res.all) {
     if (m.doc.meta.format !== 'pdf') continue;

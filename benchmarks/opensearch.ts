@@ -12,7 +12,6 @@ import type { SearchMode } from '../core/api-types.ts';
 import { config } from '../core/config.ts';
 import { EngineSearch } from '../core/engine-search.ts';
 import { SearchEngine } from '../core/search.ts';
-import { similar } from '../core/similar.ts';
 import { OpenSearchClient } from '../opensearch/client.ts';
 import { OpenSearchEngine } from '../opensearch/engine.ts';
 import { writeOpenSearchIndex, type WriteSummary } from '../opensearch/write-index.ts';
@@ -101,7 +100,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < sources; i++) {
       const id = index.chunks[Math.floor(((i + 0.5) * index.chunks.length) / sources)]!.id;
       let t0 = performance.now();
-      const a = similar(index, { id, limit: 10 });
+      const a = await embedded.similar({ id, limit: 10 });
       times.embedded!.push(performance.now() - t0);
       t0 = performance.now();
       const b = await remote.similar({ id, limit: 10 });

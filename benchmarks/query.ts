@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import type { SearchMode } from '../core/api-types.ts';
-import { mentions } from '../core/mentions.ts';
 import { SearchEngine } from '../core/search.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
 import { cliArgs } from '../scripts/cli.ts';
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
   const mtimes: number[] = [];
   for (const q of queries.slice(0, 100)) {
     const s = performance.now();
-    mentions(index, { q, limit: 100 });
+    await engine.mentions({ q, limit: 100 });
     mtimes.push(performance.now() - s);
   }
   mtimes.sort((a, b) => a - b);

@@ -34,7 +34,6 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import type { SearchResponse, MentionsResponse } from '../core/api-types.ts';
-import { mentions } from '../core/mentions.ts';
 import { SearchEngine } from '../core/search.ts';
 import { progressBar } from '../indexer/progress.ts';
 import { walkCorpus } from '../indexer/walk.ts';
@@ -709,7 +708,7 @@ async function expectedCounts(index: Awaited<ReturnType<typeof loadIndex>>): Pro
   const engine = new SearchEngine(index, null);
   const out = [];
   for (const q of CHECK_QUERIES) {
-    const m = mentions(index, { q, limit: 1 });
+    const m = await engine.mentions({ q, limit: 1 });
     const k = await engine.search({ q, mode: 'keyword', limit: 1 });
     out.push({ q, mentions: m.total, occurrences: m.occurrences, keyword: k.total });
   }

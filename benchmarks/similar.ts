@@ -6,7 +6,6 @@
  */
 import { resolve } from 'node:path';
 import { SearchEngine } from '../core/search.ts';
-import { similar } from '../core/similar.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { cliArgs } from '../scripts/cli.ts';
 
@@ -60,7 +59,7 @@ async function main(): Promise<void> {
     }
     ids.push(src.id);
     const t0 = performance.now();
-    const sim = similar(index, { id: src.id, limit });
+    const sim = await engine.similar({ id: src.id, limit });
     times.push(performance.now() - t0);
     console.log(`### ${i + 1}. ${topic}\n`);
     console.log(`Source: ${src.citation} (${src.section.at(-1) ?? ''}); areas: ${sim.areas.map((a) => a.label).join(', ') || '-'}; near-identical copies left out: ${sim.nearIdentical}\n`);

@@ -9,10 +9,9 @@ import { docListItem } from './documents.ts';
 import { AppError } from './errors.ts';
 import { authorityAt, BOUNDARY_CHANGES, councilKey, councilKeys } from './council-names.ts';
 import { gradesByArea, JUDGEMENT_AREAS } from './judgements.ts';
-import { mentions, per10kWords, type Mention } from './mentions.ts';
+import { per10kWords, type Mention } from './mentions.ts';
 import { citation } from './citation.ts';
 import { readerUrl } from './result-item.ts';
-import type { SearchIndex } from './search-index.ts';
 import type { DocMeta } from './types.ts';
 
 /** A report with its sizes, as both engines list them. */
@@ -80,11 +79,4 @@ export function councilRecordOf(docs: readonly CouncilDoc[], name: string, q: st
     query: q ?? null,
     reports,
   };
-}
-
-/** The council's record from the embedded index. */
-export function councilRecord(index: SearchIndex, name: string, q?: string): CouncilResponse {
-  const docs = councilDocs(index.docs, name).map((d) => ({ meta: d.meta, chunks: d.chunks.length, paragraphs: d.paragraphs.length }));
-  const found = q !== undefined ? mentions(index, { q, filters: councilFilter(name), limit: 0 }).all : [];
-  return councilRecordOf(docs, name, q, found);
 }

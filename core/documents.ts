@@ -6,19 +6,10 @@ import { findMentions } from './mentions.ts';
 import { prepareQuery } from './prepared-query.ts';
 import { findAll } from './text-match.ts';
 import { docSummary } from './result-item.ts';
-import type { SearchIndex } from './search-index.ts';
 import type { DocMeta, ProcessedDoc } from './types.ts';
-
-export function listItem(d: ProcessedDoc): DocListItem {
-  return docListItem(d.meta, d.chunks.length, d.paragraphs.length);
-}
 
 export function docListItem(meta: DocMeta, chunks: number, paragraphs: number): DocListItem {
   return { ...docSummary(meta), pages: meta.pages, words: meta.words, chunks, paragraphs };
-}
-
-export function listDocuments(index: SearchIndex): DocumentsResponse {
-  return sortedList(index.docs.map(listItem));
 }
 
 /** The document list, newest first. */
@@ -32,15 +23,10 @@ export function fileUrl(source: string, page?: number | null): string {
 }
 
 /**
- * One document for the reader. With the query it was opened with: the query's words marked in
+ * One document for the reader (null: a 404 naming the id). With the query it was opened with: the query's words marked in
  * every paragraph and the paragraphs that mention it (as every-mention counts them), found by the
  * one text matcher (core/text-match.ts) on the server, so the reader shows what the counts count.
  */
-export function getDocument(index: SearchIndex, id: string, q?: string): DocumentResponse {
-  return documentResponse(index.docById.get(id) ?? null, id, q);
-}
-
-/** The reader's view of a document (null: a 404 naming the id). */
 export function documentResponse(d: ProcessedDoc | null, id: string, q?: string): DocumentResponse {
   if (!d) throw new AppError('not_found', `Request: no document with id "${id.slice(0, 100)}"`);
   const prepared = q ? prepareQuery(q) : null;
@@ -50,7 +36,7 @@ export function documentResponse(d: ProcessedDoc | null, id: string, q?: string)
     .filter((p) => p.heading)
     .map((p) => ({ title: p.text, level: p.section.length + 1, anchor: p.anchor }));
   return {
-    doc: listItem(d),
+    doc: docListItem(d.meta, d.chunks.length, d.paragraphs.length),
     fileUrl: fileUrl(d.meta.source),
     citation: citation(d.meta, null, null),
     outline,

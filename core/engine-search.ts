@@ -5,7 +5,7 @@
  * the query language, filters and facets, understanding, fusion, near-duplicate collapsing,
  * snippets, citations, phrase checks and counting are the shared modules of core/.
  */
-import type { CouncilResponse, DocumentResponse, DocumentsResponse, MentionsResponse, SimilarResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
+import type { CouncilResponse, DocumentResponse, DocumentsResponse, SimilarResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import { councilDocs, councilFilter, councilRecordOf } from './council.ts';
 import { documentResponse, docListItem, sortedList } from './documents.ts';
 import type { Embedder } from './embedder.ts';
@@ -15,15 +15,14 @@ import { notFound, OVERFETCH, paragraphChunk, pickSimilar, similarDocs, similarR
 import { AppError, badParam } from './errors.ts';
 import { councilKey, councilKeys, docPredicate, facetCounts, isEmpty } from './filters.ts';
 import { fuse } from './fusion.ts';
-import { byCouncil, byYear, findMentions, mentionItem, type Mention, type MentionsRequest } from './mentions.ts';
+import { findMentionsInSteps, mentionsAnswer, newestFirst, runSteps, type MentionsAnswer, type MentionsRequest } from './mentions.ts';
 import { prepareQuery, type PreparedQuery } from './prepared-query.ts';
 import { semanticText, type Filters, type ParsedQuery } from './query.ts';
-import { queryTerms } from './keyword-options.ts';
 import { toResultItem } from './result-item.ts';
-import { DEFAULT_TUNING, type SearchRequest, type SearchTuning } from './search.ts';
+import { DEFAULT_TUNING, type SearchRequest, type SearchTuning } from './search-request.ts';
 import { focusSentences, FOCUS_RESULTS } from './focus-sentence.ts';
 import { findAll, type Matchable } from './text-match.ts';
-import { findSynonyms } from './thesaurus.ts';
+import { queryParts, runSynonyms } from './word-runs.ts';
 import { collapseGroups, type Collapsed as CollapsedOf } from './collapse.ts';
 import { councilNames, meaningText, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import type { DocMeta, Paragraph, ProcessedDoc } from './types.ts';
@@ -99,6 +98,8 @@ export class EngineSearch {
 
   private async searchView(view: EngineView, req: SearchRequest, mode: SearchMode, prepared: PreparedQuery): Promise<SearchResponse> {
     const t0 = performance.now();
+    const pause = req.pause ?? (async () => {});
+    await pause();
     const limit = req.limit ?? 10;
     const offset = req.offset ?? 0;
     const { parsed, filters } = prepared;
@@ -113,10 +114,11 @@ export class EngineSearch {
     const meaning = mode === 'keyword' ? '' : req.understand === false ? semanticText(parsed) : meaningText(parsed, docs.councils);
     const want = Math.max(CANDIDATES, offset + limit + 100);
 
-    // Chunks are numbered per request, for fusion and collapsing.
+    // Chunks are numbered per request, for fusion and collapsing (a keyword search's hits are distinct: no lookup).
     const rows: ScoredChunk[] = [];
-    const rowOf = new Map<string, number>();
+    const rowOf = mode === 'keyword' ? null : new Map<string, number>();
     const row = (c: ScoredChunk): number => {
+      if (!rowOf) return rows.push(c) - 1;
       let r = rowOf.get(c.id);
       if (r === undefined) {
         r = rows.length;
@@ -126,32 +128,37 @@ export class EngineSearch {
       return r;
     };
 
+    // The query vector is made (by the embedder, on its own thread in the server) while the keyword side runs.
+    const vector = mode === 'keyword' ? null : this.embedder!.embedQuery(meaning);
+    vector?.catch(() => undefined); // awaited below; a keyword-side error must not leave it unhandled
     const hasPhrases = parsed.clauses.some((c) => c.any.some((u) => u.kind === 'phrase' || u.kind === 'exact'));
     const needsKeyword = mode !== 'semantic' || hasPhrases;
     const keyword: KeywordCandidates = needsKeyword
       ? await view.keyword({ prepared, k: want, allowDocs, boosts, named, thesaurus: tuning.thesaurus && mode !== 'semantic', weights: tuning.keyword })
       : { hits: [], total: 0, groups: new Set(), unfiltered: [] };
-    const keywordList = keyword.hits.map((h) => ({ index: row(h), score: h.score }));
     let list: Ranked[];
     let total: number;
     let facetChunks: ScoredChunk[] = keyword.unfiltered;
     let queryVector: Float32Array | null = null;
     if (mode === 'keyword') {
-      list = keywordList.map((h) => ({ ...h, keyword: true, semantic: false }));
+      list = keyword.hits.map((h) => ({ index: row(h), score: h.score, keyword: true, semantic: false }));
       total = keyword.total;
     } else {
-      queryVector = await this.embedder!.embedQuery(meaning);
+      const keywordList = keyword.hits.map((h) => ({ index: row(h), score: h.score }));
+      queryVector = await vector!;
+      await pause();
       const boostOf = (c: ScoredChunk): number => boosts.get(c.docId) ?? 1;
       const within = hasPhrases ? keyword.hits.map((h) => h.id) : null;
       const excludeQuery = parsed.exclude.length > 0 ? prepared : null;
-      const nearest = within && within.length === 0 ? [] : await view.nearest({ vector: queryVector, k: tuning.semanticK, allowDocs, within, excludeQuery });
+      const nearest = within && within.length === 0 ? [] : await view.nearest({ vector: queryVector, k: tuning.semanticK, allowDocs, within, excludeQuery, pause });
       // Reports of a council or year named in the query: their chunks may be lifted in by the boost.
       const boosted = [...boosts.keys()].filter((id) => !allowDocs || allowDocs.has(id));
       const lifted = boosted.length > 0 && (!within || within.length > 0)
-        ? await view.nearest({ vector: queryVector, k: tuning.semanticK, allowDocs: new Set(boosted), within, excludeQuery })
+        ? await view.nearest({ vector: queryVector, k: tuning.semanticK, allowDocs: new Set(boosted), within, excludeQuery, pause })
         : [];
       const cosine = new Map<number, number>();
       for (const c of [...nearest, ...lifted]) cosine.set(row(c), c.score * boostOf(c));
+      await pause();
       const semantic = [...cosine].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index).slice(0, tuning.semanticK);
       if (mode === 'semantic') {
         list = semantic.map((h) => ({ ...h, keyword: false, semantic: true }));
@@ -173,7 +180,7 @@ export class EngineSearch {
       }
     }
     const { page } = collapseGroups(list, (row) => rows[row]!.group, offset, limit);
-    const results = await this.toResults(view, page, rows, parsed, mode !== 'semantic' && tuning.thesaurus, keyword.expanded ?? [], queryVector);
+    const results = await this.toResults(view, page, rows, parsed, mode !== 'semantic' && tuning.thesaurus, keyword.expanded ?? [], queryVector, pause);
     const perDoc = new Map<string, number>();
     for (const c of facetChunks) perDoc.set(c.docId, (perDoc.get(c.docId) ?? 0) + 1);
     const candidates = [...perDoc].flatMap(([id, count]) => {
@@ -193,7 +200,7 @@ export class EngineSearch {
   }
 
   /** As SearchEngine.understood: councils and years named in the text, as score factors per document; and every council named (`named`, filters or not). */
-  private understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; named: string[] } {
+  protected understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; named: string[] } {
     const read = understand(parsed, docsOf(view).councils);
     const understood = unlessFiltered(read, filters);
     const { councilBoost, yearBoost } = this.tuning;
@@ -218,6 +225,7 @@ export class EngineSearch {
     thesaurus: boolean,
     expanded: readonly string[],
     queryVector: Float32Array | null,
+    pause: () => Promise<void>,
   ): Promise<ResultItem[]> {
     const records = await view.chunks(page.map((r) => rows[r.index]!.id));
     const highlight = highlightOf(parsed, thesaurus, expanded);
@@ -225,8 +233,13 @@ export class EngineSearch {
       const rec = records.get(rows[r.index]!.id);
       return rec ? [{ r, rec, spans: findAll(rec.chunk.text, highlight) }] : [];
     });
+    // Only the first few meaning-only hits get a sentence embedding pass: it costs a model call.
     const unmarked = items.filter((i) => i.spans.length === 0).slice(0, FOCUS_RESULTS);
-    const focus = queryVector ? await focusSentences(this.embedder, unmarked.map((i) => i.rec.chunk.text), queryVector) : [];
+    let focus: number[] = [];
+    if (queryVector && unmarked.length > 0) {
+      focus = await focusSentences(this.embedder, unmarked.map((i) => i.rec.chunk.text), queryVector);
+      await pause();
+    }
     let f = 0;
     return items.map(({ r, rec, spans }) => {
       const others = [...new Set(r.others.map((o) => rows[o]!.docId))].filter((id) => id !== rec.meta.id);
@@ -240,7 +253,7 @@ export class EngineSearch {
   }
 
   /** Every mention, exactly and uncapped: the engine streams candidate paragraphs, the shared matcher decides and counts. */
-  mentions(req: MentionsRequest): Promise<MentionsResponse & { all: Mention[] }> {
+  mentions(req: MentionsRequest): Promise<MentionsAnswer> {
     const prepared = prepareQuery(req.q, req.filters);
     return this.engine.withView((view) => this.mentionsOn(view, req, prepared));
   }
@@ -317,45 +330,39 @@ export class EngineSearch {
     });
   }
 
-  private async mentionsOn(view: EngineView, req: MentionsRequest, prepared: PreparedQuery): Promise<MentionsResponse & { all: Mention[] }> {
+  private async mentionsOn(view: EngineView, req: MentionsRequest, prepared: PreparedQuery): Promise<MentionsAnswer> {
     const allow = docPredicate(prepared.filters);
     const docs = view.documents.filter((d) => allow(d.meta));
     const allowDocs = isEmpty(prepared.filters) ? null : new Set(docs.map((d) => d.meta.id));
-    const found = new Map<string, Paragraph[]>();
+    // Per document: the whole document when the engine holds it, else its candidate paragraphs.
+    const found = new Map<string, ProcessedDoc | Paragraph[]>();
     for await (const batch of view.mentionCandidates(prepared, allowDocs)) {
       for (const c of batch) {
-        const list = found.get(c.docId);
-        if (list) list.push(...c.paragraphs);
-        else found.set(c.docId, [...c.paragraphs]);
+        const had = found.get(c.docId);
+        if (c.doc) found.set(c.docId, c.doc);
+        else if (Array.isArray(had)) had.push(...c.paragraphs);
+        else if (!had) found.set(c.docId, [...c.paragraphs]);
       }
     }
-    // Newest reports first; paragraphs in reading order (as core/mentions.ts).
     const ordered = docs
       .filter((d) => found.has(d.meta.id))
-      .sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source))
-      .map((d) => partialDoc(d.meta, found.get(d.meta.id)!));
-    const all = findMentions(ordered, prepared);
-    const offset = req.offset ?? 0;
-    const limit = req.limit ?? 100;
-    return {
-      query: req.q,
-      total: all.length,
-      occurrences: all.reduce((n, m) => n + m.spans.length, 0),
-      byYear: byYear(docs, all),
-      byCouncil: byCouncil(all),
-      results: all.slice(offset, offset + limit).map(mentionItem),
-      all,
-    };
+      .sort(newestFirst)
+      .map((d) => {
+        const f = found.get(d.meta.id)!;
+        return Array.isArray(f) ? partialDoc(d.meta, f) : f;
+      });
+    const steps = findMentionsInSteps(ordered, prepared);
+    return mentionsAnswer(req, docs, req.steps ? await req.steps(steps) : runSteps(steps));
   }
 }
 
-/** What is marked in results: the query's units, the typo expansions the engine searched, and with the thesaurus the alternatives of its word runs (as the keyword plan marks them). */
+/** What is marked in results: the query's units, the typo and prefix expansions the engine searched, and with the thesaurus the alternatives of its word runs (core/word-runs.ts, as the keyword engines search them). */
 function highlightOf(parsed: ParsedQuery, thesaurus: boolean, expanded: readonly string[]): Matchable[] {
   const out: Matchable[] = [...parsed.clauses.flatMap((c) => c.any), ...expanded.map((t): Matchable => ({ kind: 'stems', stems: [t] }))];
   if (!thesaurus) return out;
-  const words = parsed.clauses.filter((c) => c.any.length === 1 && c.any[0]!.kind === 'word').map((c) => c.any[0]!.text);
-  const stems = words.flatMap((w) => queryTerms(w));
-  for (const span of findSynonyms(stems, words)) for (const alt of span.alternatives) if (alt.length > 0) out.push({ kind: 'stems', stems: alt });
+  for (const { run } of queryParts(parsed)) {
+    if (run) for (const span of runSynonyms(run)) for (const alt of span.alternatives) if (alt.length > 0) out.push({ kind: 'stems', stems: alt });
+  }
   return out;
 }
 

@@ -57,6 +57,8 @@ export interface VectorCandidatesRequest {
   within: readonly string[] | null;
   /** Chunks holding any of these excluded words or phrases are left out. */
   excludeQuery: PreparedQuery | null;
+  /** Awaited between blocks of work on this thread when a search scores many chunks here (SearchRequest.pause). */
+  pause?: () => Promise<void>;
 }
 
 /** What "practice like this elsewhere" needs of its paragraph's chunk (core/similar.ts). */
@@ -102,6 +104,8 @@ export interface EngineInfo {
 export interface MentionCandidates {
   docId: string;
   paragraphs: Paragraph[];
+  /** The whole document, when the engine holds it (then `paragraphs` are all of its paragraphs). */
+  doc?: ProcessedDoc;
 }
 
 /**

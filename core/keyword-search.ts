@@ -21,7 +21,7 @@ import { LUCENE_BM25, type Bm25Params, type InvertedIndex } from './inverted-ind
 import { pairTerm, type KeywordIndex } from './keyword-index.ts';
 import { fuzzyFor, normalizePrefix, normalizeTerm, queryTerms } from './keyword-options.ts';
 import type { ParsedQuery, Unit } from './query.ts';
-import { compile, tokensOf, wordsOf, type Matchable } from './text-match.ts';
+import { compile, tokensOf, wordsOf } from './text-match.ts';
 import { IdSet } from './id-set.ts';
 import { TopK, type Scored } from './top-k.ts';
 import { queryParts, runSynonyms, type WordRun } from './word-runs.ts';
@@ -53,8 +53,8 @@ export interface KeywordPlan {
   coord: number;
   /** Clauses with a phrase, to verify against the text: a chunk passes when, for each, one alternative occurs. */
   phrases: Unit[][];
-  /** Everything whose occurrences are highlighted: words, phrases, prefixes, thesaurus alternatives, typo and prefix expansions. */
-  highlight: Matchable[];
+  /** Index terms searched in place of what was typed (marked in snippets as the words are): typo expansions of words no chunk has, and prefix expansions. */
+  expanded: string[];
 }
 
 export interface KeywordWeights {
@@ -84,7 +84,7 @@ const MAX_PREFIX = 100;
 export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaurus = true, weights: KeywordWeights = DEFAULT_KEYWORD_WEIGHTS): KeywordPlan {
   const clauses: WeightedTerm[][] = [];
   const phrases: Unit[][] = [];
-  const highlight: Matchable[] = [];
+  const expanded: string[] = [];
   const word = (stem: string, weight: number): WeightedTerm[] => {
     const out: WeightedTerm[] = [];
     const id = index.words.termId(stem);
@@ -92,7 +92,7 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     else {
       for (const f of fuzzyTerms(index.words, stem)) {
         out.push({ field: 'words', id: f, weight: weight * weights.expansion });
-        highlight.push({ kind: 'stems', stems: [index.words.terms[f]!] });
+        expanded.push(index.words.terms[f]!);
       }
     }
     const s = index.sections.termId(stem);
@@ -121,9 +121,7 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
       const original = stems.slice(span.start, span.end).join(' ');
       // The words as typed keep their own clauses; the alternatives join the span's first clause.
       span.alternatives.forEach((alt, a) => {
-        if (alt.length === 0) return;
-        highlight.push({ kind: 'stems', stems: alt });
-        if (alt.join(' ') === original) return;
+        if (alt.length === 0 || alt.join(' ') === original) return;
         const terms = alt.length === 1 ? word(alt[0]!, weights.synonym) : pairs(alt, weights.synonym * (1 + weights.pair));
         perWord[span.start]!.push(...terms.map((t) => ({ ...t, alternative: a })));
       });
@@ -131,7 +129,6 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     perWord.forEach((terms, i) => clauses.push(i + 1 < stems.length ? [...terms, ...pairs(stems.slice(i, i + 2), weights.pair)] : terms));
   };
 
-  highlight.push(...q.clauses.flatMap((c) => c.any));
   for (const part of queryParts(q)) {
     if (part.run) {
       planRun(part.run);
@@ -149,7 +146,7 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
           terms.push({ field: 'words', id, weight: weights.expansion });
           const s = index.sections.termId(term);
           if (s >= 0) terms.push({ field: 'sections', id: s, weight: weights.expansion * weights.section });
-          highlight.push({ kind: 'stems', stems: [term] });
+          expanded.push(term);
         }
         continue;
       }
@@ -158,7 +155,7 @@ export function planKeywordQuery(q: ParsedQuery, index: KeywordIndex, useThesaur
     if (clause.any.some(isPhrase)) phrases.push(clause.any);
     if (terms.length > 0) clauses.push(terms);
   }
-  return { clauses, clauseWeights: clauses.map((terms) => clauseWeightOf(index, terms)), coord: weights.coord, phrases, highlight };
+  return { clauses, clauseWeights: clauses.map((terms) => clauseWeightOf(index, terms)), coord: weights.coord, phrases, expanded };
 }
 
 /** A clause's weight for coordination (core/coordination.ts): its best word as typed (idf x weight), else its best term of any kind. */

@@ -9,11 +9,9 @@
  * is marked.
  */
 import type { CouncilCount, MentionsResponse, ResultItem, YearCount } from './api-types.ts';
-import { docPredicate } from './filters.ts';
-import { prepareQuery, type PreparedQuery } from './prepared-query.ts';
+import type { PreparedQuery } from './prepared-query.ts';
 import type { Filters, Unit } from './query.ts';
 import { toResultItem } from './result-item.ts';
-import type { SearchIndex } from './search-index.ts';
 import { compile, lettersAt, literalHint, mergeSpans, tokensOf, type CompiledMatcher, type Hint, type Span } from './text-match.ts';
 import type { Paragraph, ProcessedDoc } from './types.ts';
 
@@ -22,6 +20,11 @@ export interface MentionsRequest {
   filters?: Partial<Filters>;
   limit?: number;
   offset?: number;
+  /**
+   * Runs the matching, a document a step (findMentionsInSteps), to its end: a server lets other
+   * requests in between steps (server/cooperative.ts cooperatively). Default: straight through.
+   */
+  steps?: <T>(steps: Generator<void, T>) => Promise<T>;
 }
 
 export type MentionItem = ResultItem & { occurrences: number };
@@ -131,25 +134,19 @@ export function runSteps<T>(steps: Generator<void, T>): T {
 
 export type MentionsAnswer = MentionsResponse & { all: Mention[] };
 
-export function mentions(index: SearchIndex, req: MentionsRequest): MentionsAnswer {
-  return runSteps(mentionsInSteps(index, req));
+/** Newest reports first (then by file), as every-mention lists them; paragraphs stay in reading order within each. */
+export function newestFirst(a: Pick<ProcessedDoc, 'meta'>, b: Pick<ProcessedDoc, 'meta'>): number {
+  return (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source);
 }
 
-/** `mentions` in steps of one document each (see findMentionsInSteps). */
-export function* mentionsInSteps(index: SearchIndex, req: MentionsRequest): Generator<void, MentionsAnswer> {
-  const prepared = prepareQuery(req.q, req.filters);
-  const allow = docPredicate(prepared.filters);
-  const docs = index.docs.filter((d) => allow(d.meta));
-  // Newest reports first; paragraphs in reading order.
-  const ordered = [...docs].sort((a, b) => (b.meta.date ?? '').localeCompare(a.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source));
-  const all = yield* findMentionsInSteps(ordered, prepared);
-  const occurrences = all.reduce((n, m) => n + m.spans.length, 0);
+/** The answer for every mention found (`all`) in the reports searched (`docs`: only their metadata is read). */
+export function mentionsAnswer(req: MentionsRequest, docs: Array<Pick<ProcessedDoc, 'meta'>>, all: Mention[]): MentionsAnswer {
   const offset = req.offset ?? 0;
   const limit = req.limit ?? 100;
   return {
     query: req.q,
     total: all.length,
-    occurrences,
+    occurrences: all.reduce((n, m) => n + m.spans.length, 0),
     byYear: byYear(docs, all),
     byCouncil: byCouncil(all),
     results: all.slice(offset, offset + limit).map(mentionItem),

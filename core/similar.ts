@@ -18,11 +18,7 @@ import { AppError } from './errors.ts';
 import { councilKey, councilKeys, docPredicate } from './filters.ts';
 import { JUDGEMENT_AREAS, paragraphAreas } from './judgements.ts';
 import { emptyFilters, type Filters } from './query.ts';
-import { distinctiveTerms, moreLikeThisScores } from './more-like-this.ts';
 import { toResultItem } from './result-item.ts';
-import type { SearchIndex } from './search-index.ts';
-import { TopK } from './top-k.ts';
-import { dotRow } from './vectors.ts';
 
 export interface SimilarRequest {
   /** Chunk id of the paragraph (a search result's id), or a paragraph id from the reader. */
@@ -129,68 +125,6 @@ export function similarResponse(
     }),
     tookMs: Math.round((performance.now() - t0) * 10) / 10,
   };
-}
-
-/**
- * The chunk row of a chunk id, or of a paragraph id (`<docId>#<anchor>`, as the reader has them):
- * the chunk that holds the paragraph (or, for a heading, the first chunk after it).
- */
-export function rowOf(index: SearchIndex, id: string): number | null {
-  const direct = index.chunkById.get(id);
-  if (direct !== undefined) return direct;
-  const hash = id.lastIndexOf('#');
-  const d = hash > 0 ? index.docs.findIndex((x) => x.meta.id === id.slice(0, hash)) : -1;
-  if (d < 0) return null;
-  const chunk = paragraphChunk(index.docs[d]!.paragraphs, index.chunks.slice(index.docStart[d]!, index.docStart[d + 1]!), id.slice(hash + 1));
-  return chunk ? index.chunkById.get(chunk.id)! : null;
-}
-
-export function similar(index: SearchIndex, req: SimilarRequest): SimilarResponse {
-  const t0 = performance.now();
-  const row = rowOf(index, req.id);
-  if (row === null) throw notFound(req.id);
-  const limit = req.limit ?? 10;
-  const sourceDocIndex = index.chunkDoc[row]!;
-  const sourceDoc = index.docs[sourceDocIndex]!;
-  const allowDoc = similarDocs(sourceDoc.meta, req.filters);
-  const allowed = index.docs.map((d) => allowDoc(d.meta));
-  const groups = index.keyword.groups;
-  const group = groups[row]!;
-
-  // Near-identical copies of the paragraph in the allowed reports: left out, counted.
-  const copies = new Set<number>();
-  for (let r = 0; r < groups.length; r++) if (groups[r] === group && r !== row && allowed[index.chunkDoc[r]!]) copies.add(index.chunkDoc[r]!);
-
-  // Word evidence: the passages sharing the paragraph's distinctive terms (BM25 "more like
-  // this"), as a share of the paragraph's own score for them.
-  const chunk = index.chunks[row]!;
-  const terms = distinctiveTerms(index.keyword, chunk.text);
-  const words = moreLikeThisScores(index.keyword, terms);
-  const self = words[row]!;
-
-  // A copy: a native search may read a view's whole underlying buffer.
-  const query = index.vectors.slice(row * index.dim, (row + 1) * index.dim);
-  const rows = index.chunks.length;
-  const byWords = new TopK(Math.min(rows, limit * WORD_CANDIDATES));
-  for (let r = 0; r < rows; r++) if (words[r]! > 0 && allowed[index.chunkDoc[r]!]) byWords.offer(r, words[r]!);
-  const wordRows = byWords.result().map((h) => h.index);
-  let kept: Kept<number, number>[] = [];
-  for (let k = Math.min(rows, limit * OVERFETCH); ; k = rows) {
-    const cosine = new Map<number, number>();
-    for (const h of index.vectorSearch.nearest(query, k)) cosine.set(h.index, h.score);
-    for (const r of wordRows) if (!cosine.has(r)) cosine.set(r, dotRow(index.vectors, r, query));
-    const hits = [...cosine].map(([r, cos]) => ({ key: r, doc: index.chunkDoc[r]!, group: groups[r]!, cosine: cos, score: similarScore(cos, words[r]!, self) }));
-    hits.sort((a, b) => b.score - a.score || a.key - b.key);
-    kept = pickSimilar(hits, group, (d) => allowed[d]!, copies, limit);
-    if (kept.length >= limit || k >= rows) break;
-  }
-
-  return similarResponse(
-    { chunk, meta: sourceDoc.meta },
-    copies.size,
-    kept.map((k) => ({ chunk: index.chunks[k.key]!, meta: index.docs[index.chunkDoc[k.key]!]!.meta, score: k.score, keyword: words[k.key]! > 0, docs: [...k.docs].map((d) => index.docs[d]!.meta.id) })),
-    t0,
-  );
 }
 
 export function notFound(id: string): AppError {

@@ -117,7 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (next === service.refused?.buildId) return;
     try {
       const fresh = await loadIndex(indexDir);
-      const engine = service.engine;
+      const engine = service.embedded!;
       const sameModel = fresh.manifest.embedder.id === engine.index.manifest.embedder.id;
       const freshEmbedder = sameModel ? engine.embedder : await loadIndexEmbedder(fresh, { thread: true, threads: cfg.queryEmbedThreads });
       service.swap(new SearchEngine(fresh, freshEmbedder));
@@ -139,7 +139,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close: async () => {
       if (timer) clearInterval(timer);
       await new Promise<void>((ok) => server.close(() => ok()));
-      await service.engine.embedder?.dispose();
+      await service.product.embedder?.dispose();
     },
   };
 }

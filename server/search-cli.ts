@@ -7,7 +7,8 @@ import type { SearchMode, SearchResponse } from '../core/api-types.ts';
 import { AppError } from '../core/errors.ts';
 import { config } from '../core/config.ts';
 import { parseType, parseYear } from '../core/query.ts';
-import { SEARCH_MODES, SearchEngine } from '../core/search.ts';
+import { SearchEngine } from '../core/search.ts';
+import { SEARCH_MODES } from '../core/search-request.ts';
 import { cliArgs } from '../scripts/cli.ts';
 import { loadIndex, loadIndexEmbedder } from './load-index.ts';
 

@@ -1,12 +1,11 @@
 /**
- * What the routes serve from: the search engine over the current index, swapped atomically when
- * a new index is loaded (a request sees the old engine or the new one, never a mix); or, with
- * ENGINE=opensearch, the product over a remote engine (`remote`), whose own views switch builds.
+ * What the routes serve from: the product (core/engine-search.ts) over the current index in
+ * memory, swapped atomically when a new index is loaded (a request sees the old index or the new
+ * one, never a mix); or, with ENGINE=opensearch, over OpenSearch, whose own views switch builds.
  */
 import type { RefusedIndex } from '../core/api-types.ts';
 import { EngineSearch } from '../core/engine-search.ts';
-import { AppError } from '../core/errors.ts';
-import type { SearchEngine } from '../core/search.ts';
+import { SearchEngine } from '../core/search.ts';
 
 export interface ServiceOptions {
   /** Folder of the original reports, for /files/. */
@@ -22,33 +21,29 @@ export interface ServiceOptions {
 }
 
 export class Service {
-  private current: SearchEngine | null;
-  /** The remote engine's product (ENGINE=opensearch), or null for the embedded engine. */
-  readonly remote: EngineSearch | null;
+  private current: EngineSearch;
   readonly options: ServiceOptions;
   /** A newer index on disk that failed to load (shown by /api/health), until one loads or the manifest is back to the served build. */
   refused: RefusedIndex | null = null;
 
-  constructor(engine: SearchEngine | EngineSearch, options: ServiceOptions) {
-    this.remote = engine instanceof EngineSearch ? engine : null;
-    this.current = engine instanceof EngineSearch ? null : engine;
+  constructor(product: EngineSearch, options: ServiceOptions) {
+    this.current = product;
     this.options = options;
   }
 
-  /** The embedded engine; with a remote engine every route answers from `remote`, so reaching this is a route's mistake (501). */
-  get engine(): SearchEngine {
-    if (!this.current) throw new AppError('not_implemented', 'Request: this endpoint is not answered with ENGINE=opensearch yet (docs/scale-out.md); use ENGINE=embedded');
+  /** The product every route answers from: over the index in memory, or over OpenSearch. */
+  get product(): EngineSearch {
     return this.current;
   }
 
-  /** The embedded engine, or null with a remote one. */
+  /** The product over the index in memory, or null with ENGINE=opensearch (examples in the API description come from it). */
   get embedded(): SearchEngine | null {
-    return this.current;
+    return this.current instanceof SearchEngine ? this.current : null;
   }
 
-  /** Switch to a new engine; requests already running keep the one they started with. */
-  swap(engine: SearchEngine): SearchEngine {
-    const old = this.engine;
+  /** Switch to the product over a new index; requests already running keep the one they started with. */
+  swap(engine: SearchEngine): EngineSearch {
+    const old = this.current;
     this.current = engine;
     return old;
   }

@@ -1,12 +1,11 @@
 /**
- * Every-mention counts run in steps (core/mentions.ts mentionsInSteps) that the server drives a
+ * Every-mention counts run in steps (core/mentions.ts findMentionsInSteps) that the server drives a
  * slice at a time as background work (server/cooperative.ts), letting other requests use the
  * event loop between slices: the answer is the same as in one go, the loop does turn while it
  * runs, and a keyword search is answered before background work accepted with or before it.
  */
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mentions, mentionsInSteps, runSteps } from '../core/mentions.ts';
 import { SearchEngine } from '../core/search.ts';
 import { createApp } from '../server/app.ts';
 import { backgroundTurn, cooperatively, foregroundDone, inTurn } from '../server/cooperative.ts';
@@ -15,6 +14,11 @@ import { CORPUS_DIR } from './helpers/corpus-index.ts';
 import { useApiApp } from './helpers/api-app.ts';
 
 const { index } = useApiApp();
+
+/** Every mention of `q`, counted by the product over the index in memory, its steps run by `steps` (straight through when absent). */
+function count(q: string, steps?: <T>(s: Generator<void, T>) => Promise<T>, limit = 100) {
+  return new SearchEngine(index(), null).mentions({ q, limit, ...(steps ? { steps } : {}) });
+}
 
 /** Counts event-loop turns (setImmediate callbacks) until stopped. */
 function loopTurns(): { stop(): number } {
@@ -37,21 +41,20 @@ function loopTurns(): { stop(): number } {
 describe('every mention, a slice at a time', () => {
   it('gives the same answer as counting in one go', async () => {
     for (const q of ['children', '"private fostering"', 'care leavers -housing']) {
-      const whole = mentions(index(), { q, limit: 1000 });
-      const stepped = await cooperatively(mentionsInSteps(index(), { q, limit: 1000 }), 0);
+      const whole = await count(q, undefined, 1000);
+      const stepped = await count(q, (s) => cooperatively(s, 0), 1000);
       expect(stepped.total, q).toBe(whole.total);
       expect(stepped.occurrences, q).toBe(whole.occurrences);
       expect(stepped.byYear, q).toEqual(whole.byYear);
       expect(stepped.byCouncil, q).toEqual(whole.byCouncil);
       expect(stepped.results.map((r) => r.id), q).toEqual(whole.results.map((r) => r.id));
-      expect(runSteps(mentionsInSteps(index(), { q, limit: 1000 })).total, q).toBe(whole.total);
     }
-    expect(mentions(index(), { q: 'children' }).total).toBeGreaterThan(100);
+    expect((await count('children')).total).toBeGreaterThan(100);
   });
 
   it('lets the event loop turn between documents', async () => {
     const turns = loopTurns();
-    const answer = await cooperatively(mentionsInSteps(index(), { q: 'children' }), 0);
+    const answer = await count('children', (s) => cooperatively(s, 0));
     const n = turns.stop();
     expect(answer.total).toBeGreaterThan(100);
     // One pause per document (a zero slice ends after every step): other work ran in each.
@@ -60,7 +63,7 @@ describe('every mention, a slice at a time', () => {
 
   it('waits for one turn before it starts, then does not pause work that fits in one slice', async () => {
     const turns = loopTurns();
-    const answer = await cooperatively(mentionsInSteps(index(), { q: 'children' }), 60_000);
+    const answer = await count('children', (s) => cooperatively(s, 60_000));
     expect(turns.stop()).toBe(1);
     expect(answer.total).toBeGreaterThan(100);
   });
@@ -70,7 +73,7 @@ describe('several counts at once', () => {
   it('take one slice per pass of the event loop between them, so other work gets in after every slice', async () => {
     const turns = loopTurns();
     const n = 4;
-    const answers = await Promise.all(Array.from({ length: n }, () => cooperatively(mentionsInSteps(index(), { q: 'children' }), 0)));
+    const answers = await Promise.all(Array.from({ length: n }, () => count('children', (s) => cooperatively(s, 0))));
     const passes = turns.stop();
     for (const a of answers) expect(a.total).toBe(answers[0]!.total);
     // Each run pauses once per document; pauses are served one per pass, never together.

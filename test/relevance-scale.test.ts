@@ -74,10 +74,11 @@ describe.skipIf(needed.skip)('relevance at scale, on the CI slice', () => {
     expect(rows.hybrid!.scores.mrr10).toBeGreaterThan(rows.semantic!.scores.mrr10 + 0.05);
   });
 
-  it('counts every mention of each judged theme as the judged rule does, typed plainly and in quotes', () => {
+  it('counts every mention of each judged theme as the judged rule does, typed plainly and in quotes', async () => {
+    const engine = new SearchEngine(index, null);
     for (const t of themes.filter((x) => x.occurrences > 0)) {
       for (const q of [t.phrase, `"${t.phrase}"`]) {
-        const s = scoreTheme(index, t, q);
+        const s = await scoreTheme(engine, t, q);
         const hit = s.recall * s.truth;
         const slack = Math.max(1, 0.01 * s.truth) + 1e-9;
         expect(s.truth - hit, `${q}: missed (${s.counted} counted, ${s.truth} judged)`).toBeLessThanOrEqual(slack);

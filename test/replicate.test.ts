@@ -7,7 +7,7 @@ import { copyFile, cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, parseManifest } from '../core/index-file.ts';
-import { mentions } from '../core/mentions.ts';
+import { SearchEngine } from '../core/search.ts';
 import { docPredicate } from '../core/filters.ts';
 import { planKeywordQuery, runKeyword } from '../core/keyword-search.ts';
 import { prepareQuery } from '../core/prepared-query.ts';
@@ -52,7 +52,7 @@ beforeAll(async () => {
 async function counts(index: SearchIndex): Promise<Array<{ q: string; total: number; occurrences: number; keyword: number }>> {
   const out = [];
   for (const q of QUERIES) {
-    const m = mentions(index, { q });
+    const m = await new SearchEngine(index, null).mentions({ q });
     const { parsed } = prepareQuery(q);
     const plan = planKeywordQuery(parsed, index.keyword);
     const allowDoc = docPredicate(prepareQuery(q).filters);

@@ -86,7 +86,7 @@ describe('a server with the embedder on its own thread', () => {
   const ranking = (r: SearchResponse) => ({ total: r.total, results: r.results.map((x) => [x.id, x.score, x.snippet]) });
 
   it('answers meaning and hybrid searches exactly as the engine does in-process', async () => {
-    expect(server.service.engine.embedder).toBeInstanceOf(ThreadEmbedder);
+    expect(server.service.product.embedder).toBeInstanceOf(ThreadEmbedder);
     for (const q of QUERIES) {
       for (const mode of ['hybrid', 'semantic'] as const) {
         const over = await get(`/api/search?q=${encodeURIComponent(q)}&mode=${mode}&limit=20`);

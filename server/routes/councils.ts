@@ -1,7 +1,6 @@
 /** GET /api/councils/{name}: a council's record (every report, judgements per area, a theme's counts). */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { CouncilParams, CouncilQuery, CouncilResponse } from '../../core/api-schema.ts';
-import { councilRecord } from '../../core/council.ts';
 import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
 
@@ -24,6 +23,6 @@ export function councilsRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono().openapi(route(example), async (c) => {
     const { name } = c.req.valid('param');
     const { q } = c.req.valid('query');
-    return c.json(service.remote ? await service.remote.council(name, q) : councilRecord(service.engine.index, name, q), 200);
+    return c.json(await service.product.council(name, q), 200);
   });
 }

@@ -1,7 +1,6 @@
 /** GET /api/documents and /api/documents/{id} */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { DocumentParams, DocumentQuery, DocumentResponse, DocumentsResponse } from '../../core/api-schema.ts';
-import { getDocument, listDocuments } from '../../core/documents.ts';
 import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
 
@@ -30,10 +29,10 @@ function one(example: string | undefined) {
 
 export function documentsRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono()
-    .openapi(list, async (c) => c.json(service.remote ? await service.remote.listDocuments() : listDocuments(service.engine.index), 200))
+    .openapi(list, async (c) => c.json(await service.product.listDocuments(), 200))
     .openapi(one(service.embedded?.index.docs[0]?.meta.id), async (c) => {
       const { id } = c.req.valid('param');
       const { q } = c.req.valid('query');
-      return c.json(service.remote ? await service.remote.document(id, q) : getDocument(service.engine.index, id, q), 200);
+      return c.json(await service.product.document(id, q), 200);
     });
 }

@@ -29,14 +29,14 @@ const route = createRoute({
 export function feedRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono().openapi(route, async (c) => {
     const { q, ...filters } = c.req.valid('query');
-    const res = await (service.remote ?? service.engine).search({ q, mode: 'keyword', limit: 100, filters });
+    const res = await service.product.search({ q, mode: 'keyword', limit: 100, filters });
     const best = new Map<string, ResultItem>();
     for (const r of res.results) if (!best.has(r.doc.id)) best.set(r.doc.id, r);
     const entries = [...best.values()].sort((a, b) => (b.doc.date ?? '').localeCompare(a.doc.date ?? '')).slice(0, ENTRIES);
     const url = new URL(c.req.url);
     const origin = url.origin;
     const self = `${origin}/api/feed?${url.searchParams.toString()}`;
-    const updated = entries[0]?.doc.date ? `${entries[0].doc.date}T00:00:00Z` : service.remote ? (await service.remote.info()).builtAt : service.engine.index.manifest.builtAt;
+    const updated = entries[0]?.doc.date ? `${entries[0].doc.date}T00:00:00Z` : (await service.product.info()).builtAt;
     const feed = [
       '<?xml version="1.0" encoding="utf-8"?>',
       '<feed xmlns="http://www.w3.org/2005/Atom">',

@@ -51,7 +51,7 @@ export function filesRoute(service: Service): OpenAPIHono {
     } catch {
       throw notFound;
     }
-    const doc = service.remote ? await service.remote.docBySource(source) : service.engine.index.docs.find((d) => d.meta.source === source)?.meta;
+    const doc = await service.product.docBySource(source);
     if (!doc || source.split('/').some((s) => s === '..' || s === '.' || s === '') || source.includes('\0')) throw notFound;
     const root = await realpath(service.options.corpusDir).catch(() => null);
     const full = root ? await realpath(join(root, ...source.split('/'))).catch(() => null) : null;

@@ -14,20 +14,15 @@ const route = createRoute({
 
 export function healthRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono().openapi(route, async (c) => {
-    if (service.remote) {
-      // With OpenSearch: what the alias serves now (503 when it cannot be reached).
-      const info = await service.remote.info();
-      const remote: HealthResponse = { status: 'ok', documents: info.documents, chunks: info.chunks, embedder: service.remote.embedder?.info ?? info.embedder, builtAt: info.builtAt };
-      return c.json(remote, 200);
-    }
-    const { index, embedder } = service.engine;
-    const refused = service.refused;
+    // What is served now (with OpenSearch, what the alias points to; 503 when it cannot be reached).
+    const { product, refused } = service;
+    const info = await product.info();
     const body: HealthResponse = {
       status: refused ? 'stale' : 'ok',
-      documents: index.docs.length,
-      chunks: index.chunks.length,
-      embedder: embedder?.info ?? index.manifest.embedder,
-      builtAt: index.manifest.builtAt,
+      documents: info.documents,
+      chunks: info.chunks,
+      embedder: product.embedder?.info ?? info.embedder,
+      builtAt: info.builtAt,
       ...(refused ? { refused } : {}),
     };
     return c.json(body, 200);

@@ -1,7 +1,6 @@
 /** GET /api/mentions/years: one to four themes counted by year (the compared chart's numbers), JSON or CSV. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { MentionYearsQuery, MentionYearsResponse } from '../../core/api-schema.ts';
-import { mentionsInSteps } from '../../core/mentions.ts';
 import { cooperatively } from '../cooperative.ts';
 import { errors } from '../openapi.ts';
 import type { Service } from '../service.ts';
@@ -32,7 +31,7 @@ export function mentionYearsRoute(service: Service): OpenAPIHono {
     const { q, format, ...filters } = c.req.valid('query');
     const themes = [];
     for (const theme of q) {
-      const { query, total, occurrences, byYear } = service.remote ? await service.remote.mentions({ q: theme, filters, limit: 0 }) : await cooperatively(mentionsInSteps(service.engine.index, { q: theme, filters, limit: 0 }));
+      const { query, total, occurrences, byYear } = await service.product.mentions({ q: theme, filters, limit: 0, steps: cooperatively });
       themes.push({ query, total, occurrences, byYear });
     }
     if (format === 'json') return c.json({ themes }, 200);

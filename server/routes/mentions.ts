@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { MentionsQuery, MentionsResponse } from '../../core/api-schema.ts';
-import { mentionItem, mentionsInSteps } from '../../core/mentions.ts';
+import { mentionItem } from '../../core/mentions.ts';
 import { cooperatively } from '../cooperative.ts';
 import { errors } from '../openapi.ts';
 import type { Service } from '../service.ts';
@@ -29,7 +29,7 @@ const route = createRoute({
 export function mentionsRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono().openapi(route, async (c) => {
     const { q, format, limit, offset, ...filters } = c.req.valid('query');
-    const { all, ...body } = service.remote ? await service.remote.mentions({ q, filters, limit, offset }) : await cooperatively(mentionsInSteps(service.engine.index, { q, filters, limit, offset }));
+    const { all, ...body } = await service.product.mentions({ q, filters, limit, offset, steps: cooperatively });
     if (format === 'json') return c.json(body, 200);
     const origin = new URL(c.req.url).origin;
     const name = `mentions-${q.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'query'}.csv`;

@@ -21,7 +21,7 @@ export function searchRoute(service: Service): OpenAPIHono {
   const semanticGate = new Gate(config().semanticConcurrency);
   return new OpenAPIHono().openapi(route, async (c) => {
     const { q, mode, limit, offset, understand, ...filters } = c.req.valid('query');
-    const engine = service.remote ?? service.engine;
+    const engine = service.product;
     const request = { q, mode, limit, offset, filters, understand: understand === 'on' };
     // A keyword search runs at once. Meaning and hybrid searches take turns at the gate, and their
     // stages on this thread are background work (server/cooperative.ts): keyword searches go first.

@@ -1,7 +1,6 @@
 /** GET /api/similar: practice like this elsewhere (the nearest paragraphs of other councils' reports). */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { SimilarQuery, SimilarResponse } from '../../core/api-schema.ts';
-import { similar } from '../../core/similar.ts';
 import { errors, json } from '../openapi.ts';
 import type { Service } from '../service.ts';
 
@@ -20,6 +19,6 @@ function route(example: string | undefined) {
 export function similarRoute(service: Service): OpenAPIHono {
   return new OpenAPIHono().openapi(route(service.embedded?.index.chunks[0]?.id), async (c) => {
     const { id, limit, ...filters } = c.req.valid('query');
-    return c.json(service.remote ? await service.remote.similar({ id, limit, filters }) : similar(service.engine.index, { id, limit, filters }), 200);
+    return c.json(await service.product.similar({ id, limit, filters }), 200);
   });
 }
