@@ -9,7 +9,7 @@
 import type { ChunkRecord, DocEntry, Engine, EngineInfo, EngineView, KeywordCandidates, KeywordCandidatesRequest, MentionCandidates, ScoredChunk, SimilarSource, TermScoresRequest, VectorCandidatesRequest } from './engine.ts';
 import { councilClauses, namedCouncilKeys, ofNamedCouncil } from './coordination.ts';
 import { excludedIds, planKeywordQuery, runKeyword, type KeywordPlan, type KeywordRunOptions } from './keyword-search.ts';
-import { keywordCounts, moreLikeThisScores } from './more-like-this.ts';
+import { keywordCounts, moreLikeThisScores, type DistinctiveTerm } from './more-like-this.ts';
 import type { PreparedQuery } from './prepared-query.ts';
 import type { SearchIndex } from './search-index.ts';
 import { TopK } from './top-k.ts';
@@ -28,6 +28,8 @@ export class EmbeddedEngine implements Engine, EngineView {
   readonly documents: DocEntry[];
   /** Position in `index.docs` of each document id. */
   private readonly docAt: Map<string, number>;
+  /** "More like this" scores of every chunk per list of terms (a similar-paragraphs answer asks for them three times). */
+  private readonly termScoresOf = new WeakMap<readonly DistinctiveTerm[], Float32Array>();
 
   constructor(index: SearchIndex) {
     this.index = index;
@@ -121,7 +123,8 @@ export class EmbeddedEngine implements Engine, EngineView {
 
   async termScores(req: TermScoresRequest): Promise<ScoredChunk[]> {
     const { index } = this;
-    const scores = moreLikeThisScores(index.keyword, req.terms);
+    let scores = this.termScoresOf.get(req.terms);
+    if (!scores) this.termScoresOf.set(req.terms, (scores = moreLikeThisScores(index.keyword, req.terms)));
     const allowed = this.docMask(req.allowDocs);
     const top = new TopK(req.k);
     const offer = (row: number): void => {
