@@ -20,7 +20,7 @@ import { tokensOf } from '../core/text-match.ts';
 import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
 import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
 import { clauseQuery, coordinated, keywordDsl, unitQuery, type Dsl, type KeywordDsl, type WeightProbe } from './keyword-query.ts';
-import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, pairToken, TERM_FIELDS, type IndexMeta } from './layout.ts';
+import { aliasTargetsPath, CHUNK_ID, DOC_ID, LAYOUT_VERSION, pairToken, TERM_FIELDS, type IndexMeta } from './layout.ts';
 
 interface Hit<S> {
   _id: string;
@@ -99,7 +99,7 @@ export class OpenSearchEngine implements Engine {
   private async currentIndex(): Promise<string> {
     const now = performance.now();
     if (this.resolved && now - this.resolved.at < this.aliasTtlMs) return this.resolved.index;
-    const res = await this.client.request<Record<string, unknown> | null>('GET', `/_alias/${this.alias}`, undefined, { allow404: true });
+    const res = await this.client.request<Record<string, unknown> | null>('GET', aliasTargetsPath(this.alias), undefined, { allow404: true });
     const names = Object.keys(res ?? {});
     if (names.length !== 1) {
       throw new AppError('index_missing', `Index: the OpenSearch alias "${this.alias}" at ${this.client.url} points to ${names.length === 0 ? 'no index' : `${names.length} indexes`}; build one with "npm run index:opensearch"`, { status: 503 });
