@@ -243,6 +243,17 @@ describe(`a secured cluster of its own (TLS, users, roles) on port ${PORT}`, () 
     expect(Object.keys(JSON.parse(aliases.body) as object)).toEqual([writtenIndex]);
   });
 
+  it('the indexer writes a second build: the alias moves to it, the first is deleted, the reader serves the new one', async () => {
+    const first = writtenIndex;
+    const second = await writeTestIndex(clientAs('indexer'), { ...index, manifest: { ...index.manifest, buildId: `${index.manifest.buildId}-second` } }, ALIAS);
+    expect(second.previous).toEqual([first]);
+    expect((await raw('admin', 'GET', `/${first}`)).status).toBe(404);
+    const aliases = await raw('reader', 'GET', `/${ALIAS}/_alias/${ALIAS}`);
+    expect(Object.keys(JSON.parse(aliases.body) as object)).toEqual([second.index]);
+    const [a, b] = (await both('/api/mentions?q=care%20leavers&limit=5')) as [MentionsResult, MentionsResult];
+    expect(b).toEqual(a);
+  });
+
   it('a wrong password: 503 engine_unavailable at once, saying authentication failed, never the password', async () => {
     const app = appOf(openSearchProduct(clientAs('reader', { password: `${credentials.users.reader.password}-wrong` }), ALIAS, embedder));
     for (const path of ['/api/search?q=care%20leavers&mode=keyword', '/api/documents']) {
