@@ -218,7 +218,8 @@ class OpenSearchView implements EngineView {
     return res.responses.map((r) => {
       if (r.error) {
         if (isIndexGone(r.error)) throw new IndexGone(`Engine: ${r.error.reason ?? 'index gone'}`);
-        if ((r.status ?? 500) >= 500 || r.status === 429) throw new AppError('engine_unavailable', `Engine: OpenSearch search failed (${r.status}): ${r.error.reason ?? r.error.type}`);
+        // 401/403 as opensearch/client.ts reads them: the server's user or its role, a configuration to fix.
+        if ((r.status ?? 500) >= 500 || r.status === 429 || r.status === 401 || r.status === 403) throw new AppError('engine_unavailable', `Engine: OpenSearch search failed (${r.status}): ${r.error.reason ?? r.error.type}`);
         throw new AppError('internal', `Engine: OpenSearch refused a search (${r.status}): ${r.error.reason ?? r.error.type}`);
       }
       return whole(r);

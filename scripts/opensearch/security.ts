@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { securityDir } from './layout.ts';
 import type { Log } from './maven.ts';
@@ -210,10 +210,7 @@ export function securitySettings(m: SecurityMaterial): string[] {
 export async function writeSecurityConfig(configDir: string, m: SecurityMaterial): Promise<void> {
   const tls = join(configDir, TLS);
   await mkdir(tls, { recursive: true, mode: 0o700 });
-  for (const f of ['root-ca.pem', 'node.pem', 'node-key.pem']) {
-    await copyFile(join(m.dir, f), join(tls, f));
-    await chmod(join(tls, f), 0o600);
-  }
+  for (const f of ['root-ca.pem', 'node.pem', 'node-key.pem']) await copyFile(join(m.dir, f), join(tls, f));
   const security = join(configDir, 'opensearch-security');
   const meta = (type: string): { _meta: { type: string; config_version: number } } => ({ _meta: { type, config_version: 2 } });
   const alias = m.credentials.alias;
@@ -244,10 +241,9 @@ export async function writeSecurityConfig(configDir: string, m: SecurityMaterial
     'nodes_dn.yml': meta('nodesdn'),
   };
   // JSON is YAML: the plugin reads these files with a YAML parser.
-  for (const [name, value] of Object.entries(files)) {
-    await writeFile(join(security, name), `${JSON.stringify(value, null, 2)}\n`);
-    await chmod(join(security, name), 0o600);
-  }
+  for (const [name, value] of Object.entries(files)) await writeFile(join(security, name), `${JSON.stringify(value, null, 2)}\n`);
   await copyFile(join(m.dir, 'internal_users.yml'), join(security, 'internal_users.yml'));
-  await chmod(join(security, 'internal_users.yml'), 0o600);
+  // The node's config holds its TLS key: closed to others, as the plugin asks (it warns otherwise).
+  await chmod(configDir, 0o700);
+  for (const e of await readdir(configDir, { withFileTypes: true, recursive: true })) await chmod(join(e.parentPath, e.name), e.isDirectory() ? 0o700 : 0o600);
 }
