@@ -131,7 +131,10 @@ export class OpenSearchClient {
         const e = err as Error;
         const slow = e.name === 'TimeoutError' || e.name === 'AbortError';
         const where = this.urls.length > 1 && !slow ? `${this.urls.length} nodes (${this.urls.join(', ')})` : url;
-        const why = (e.cause as Error | undefined)?.message ?? e.message;
+        const said = (e.cause as Error | undefined)?.message ?? e.message;
+        // OpenSSL's own text ("...:SSL routines:ssl3_get_record:wrong version number:../deps/...") shortened to its reason.
+        const ssl = /SSL routines:[^:]*:([^:]+)/.exec(said)?.[1];
+        const why = ssl ? `TLS handshake failed: ${ssl}` : said.trim();
         const code = codeOf(err);
         if (CERTIFICATE_REFUSED.test(code)) {
           throw new Unreachable(`Engine: OpenSearch at ${url}: its TLS certificate was not accepted (${why}, ${code}); ${this.caFile
@@ -139,11 +142,11 @@ export class OpenSearchClient {
             : 'only the system CAs are trusted: set OPENSEARCH_CA to the PEM file of the CA that signed it'}`, err);
         }
         if (url.startsWith('http:') && CLOSED_UNANSWERED.has(code)) {
-          throw new Unreachable(`Engine: OpenSearch at ${url} closed the connection without answering (${why}): a node with TLS (the security plugin) does this to plain HTTP; use an https:// URL`, err);
+          throw new Unreachable(`Engine: OpenSearch at ${url} closed the connection without answering (${why}); if the node uses TLS (the security plugin closes plain HTTP connections so), use an https:// URL`, err);
         }
         throw new Unreachable(slow
           ? `Engine: OpenSearch at ${url} did not answer within ${timeoutMs} ms`
-          : `Engine: OpenSearch at ${where} is unreachable (${why}${url.startsWith('https:') && /ssl|tls|EPROTO/i.test(`${code} ${why}`) ? '; if the node speaks plain HTTP, use an http:// URL' : ''})`, err);
+          : `Engine: OpenSearch at ${where} is unreachable (${why}${url.startsWith('https:') && ssl ? '; if the node speaks plain HTTP, use an http:// URL' : ''})`, err);
       }
     }
     if (res.status === 404 && options.allow404) return null as T;
