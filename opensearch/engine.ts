@@ -20,7 +20,7 @@ import { tokensOf } from '../core/text-match.ts';
 import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
 import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
 import { clauseQuery, coordinated, keywordDsl, unitQuery, type Dsl, type KeywordDsl, type WeightProbe } from './keyword-query.ts';
-import { CHUNK_ID, DOC_ID, LAYOUT_VERSION, pairToken, TERM_FIELDS, type IndexMeta } from './layout.ts';
+import { aliasTargetsPath, CHUNK_ID, DOC_ID, LAYOUT_VERSION, pairToken, TERM_FIELDS, type IndexMeta } from './layout.ts';
 
 interface Hit<S> {
   _id: string;
@@ -99,7 +99,7 @@ export class OpenSearchEngine implements Engine {
   private async currentIndex(): Promise<string> {
     const now = performance.now();
     if (this.resolved && now - this.resolved.at < this.aliasTtlMs) return this.resolved.index;
-    const res = await this.client.request<Record<string, unknown> | null>('GET', `/_alias/${this.alias}`, undefined, { allow404: true });
+    const res = await this.client.request<Record<string, unknown> | null>('GET', aliasTargetsPath(this.alias), undefined, { allow404: true });
     const names = Object.keys(res ?? {});
     if (names.length !== 1) {
       throw new AppError('index_missing', `Index: the OpenSearch alias "${this.alias}" at ${this.client.url} points to ${names.length === 0 ? 'no index' : `${names.length} indexes`}; build one with "npm run index:opensearch"`, { status: 503 });
@@ -218,7 +218,8 @@ class OpenSearchView implements EngineView {
     return res.responses.map((r) => {
       if (r.error) {
         if (isIndexGone(r.error)) throw new IndexGone(`Engine: ${r.error.reason ?? 'index gone'}`);
-        if ((r.status ?? 500) >= 500 || r.status === 429) throw new AppError('engine_unavailable', `Engine: OpenSearch search failed (${r.status}): ${r.error.reason ?? r.error.type}`);
+        // 401/403 as opensearch/client.ts reads them: the server's user or its role, a configuration to fix.
+        if ((r.status ?? 500) >= 500 || r.status === 429 || r.status === 401 || r.status === 403) throw new AppError('engine_unavailable', `Engine: OpenSearch search failed (${r.status}): ${r.error.reason ?? r.error.type}`);
         throw new AppError('internal', `Engine: OpenSearch refused a search (${r.status}): ${r.error.reason ?? r.error.type}`);
       }
       return whole(r);

@@ -17,6 +17,16 @@ import type { Chunk, DocMeta, Paragraph } from '../core/types.ts';
 /** Bump when the records or the mapping change: the server refuses an index of another layout. */
 export const LAYOUT_VERSION = 2;
 
+/**
+ * Where to ask which indexes an alias names (GET: `{<index>: {aliases: {<alias>: {}}}}`; 404 when
+ * there is no such alias). Asked of the alias itself, not `/_alias/<alias>`: that one reads the
+ * aliases of every index in the cluster, which the security plugin refuses (403) to a user allowed
+ * only the alias's indexes (the server's read-only role, docs/scale-out.md).
+ */
+export function aliasTargetsPath(alias: string): string {
+  return `/${alias}/_alias/${alias}`;
+}
+
 /** What the index's mapping _meta says about the build. */
 export interface IndexMeta {
   layout: number;

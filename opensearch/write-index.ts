@@ -8,7 +8,7 @@
 import { storeDoc } from '../core/index-file.ts';
 import type { SearchIndex } from '../core/search-index.ts';
 import type { OpenSearchClient } from './client.ts';
-import { CHUNK_ID, DOC_ID, PARAGRAPH_ID, LAYOUT_VERSION, chunkRecord, docRecord, indexBody, paragraphRecord, type IndexMeta, type IndexShape } from './layout.ts';
+import { aliasTargetsPath, CHUNK_ID, DOC_ID, PARAGRAPH_ID, LAYOUT_VERSION, chunkRecord, docRecord, indexBody, paragraphRecord, type IndexMeta, type IndexShape } from './layout.ts';
 
 export interface WriteOptions extends IndexShape {
   alias: string;
@@ -112,7 +112,7 @@ export async function writeOpenSearchIndex(client: OpenSearchClient, index: Sear
 
 /** Point `alias` at `index` only, in one atomic request; the indexes it pointed at before. */
 export async function switchAlias(client: OpenSearchClient, alias: string, index: string): Promise<string[]> {
-  const current = (await client.request<Record<string, unknown> | null>('GET', `/_alias/${alias}`, undefined, { allow404: true })) ?? {};
+  const current = (await client.request<Record<string, unknown> | null>('GET', aliasTargetsPath(alias), undefined, { allow404: true })) ?? {};
   const previous = Object.keys(current).filter((i) => i !== index);
   await client.request('POST', '/_aliases', {
     actions: [...previous.map((i) => ({ remove: { index: i, alias } })), { add: { index, alias } }],

@@ -26,6 +26,12 @@ Options:
   --heap SIZE    start: JVM heap per node, e.g. 512m or 1g (default 512m)
   --fresh        start: delete the cluster's data first (it must be stopped)
   --timeout S    start: seconds to wait for the cluster (default 180)
+  --secure       start: a secured cluster (security plugin): TLS on HTTP and transport with a CA
+                 made for it, users admin (all access), indexer (writes the alias's indexes) and
+                 reader (read-only: the server's), passwords generated; prints the https URL, the
+                 CA file (OPENSEARCH_CA) and the credentials file (0600). docs/scale-out.md
+  --alias A      start --secure: the alias the indexer and reader roles cover, with its builds
+                 A-* (default ofsted-chunks)
   -h, --help     this help
 
 Environment: OPENSEARCH_CACHE_DIR (instead of .opensearch/), MAVEN_REPO_URL (a Maven mirror),
@@ -41,6 +47,8 @@ async function main(): Promise<number> {
       heap: { type: 'string', default: '512m' },
       fresh: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '180' },
+      secure: { type: 'boolean', default: false },
+      alias: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,15 +61,25 @@ async function main(): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`opensearch: ${line}\n`);
   const port = values.port === undefined ? null : Number(values.port);
   if (port !== null && !Number.isInteger(port)) throw new Error(`--port must be a number, not ${values.port}`);
-  if (command !== 'start' && (values.nodes !== undefined || values.fresh)) throw new Error(`--nodes and --fresh are options of start, not ${command}`);
+  if (command !== 'start' && (values.nodes !== undefined || values.fresh || values.secure)) throw new Error(`--nodes, --fresh and --secure are options of start, not ${command}`);
+  if (values.alias !== undefined && !(command === 'start' && values.secure)) throw new Error('--alias is an option of start --secure');
 
   switch (command) {
     case 'start': {
-      const url = await startCluster(
-        { nodes: Number(values.nodes ?? 1), port: port ?? DEFAULT_PORT, heap: values.heap, fresh: values.fresh, timeoutSeconds: Number(values.timeout) },
+      const started = await startCluster(
+        {
+          nodes: Number(values.nodes ?? 1),
+          port: port ?? DEFAULT_PORT,
+          heap: values.heap,
+          fresh: values.fresh,
+          timeoutSeconds: Number(values.timeout),
+          secure: values.secure,
+          alias: values.alias ?? 'ofsted-chunks',
+        },
         log,
       );
-      process.stdout.write(`${url}\n`);
+      process.stdout.write(`${started.url}\n`);
+      if (started.secure) process.stdout.write(`ca ${started.secure.ca}\ncredentials ${started.secure.credentials}\n`);
       return 0;
     }
     case 'stop':

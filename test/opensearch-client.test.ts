@@ -39,6 +39,17 @@ afterAll(async () => {
   await new Promise<void>((ok) => silent.close(() => ok()));
 });
 
+describe('OpenSearch client and TLS', () => {
+  it('https:// to a plain HTTP node: a clear error at once naming the TLS handshake, not a hang', async () => {
+    expect(OPENSEARCH_TEST_URL, 'this test needs the plain (http://) node of the tests').toMatch(/^http:/);
+    const t0 = Date.now();
+    const err = await client(OPENSEARCH_TEST_URL.replace(/^http:/, 'https:')).request('GET', '/').catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(err).toBeInstanceOf(Unreachable);
+    expect((err as Unreachable).message).toBe(`Engine: OpenSearch at ${OPENSEARCH_TEST_URL.replace(/^http:/, 'https:')} is unreachable (TLS handshake failed: wrong version number; if the node speaks plain HTTP, use an http:// URL)`);
+  });
+});
+
 describe('OpenSearch client with a list of nodes', () => {
   it('skips a node that refuses connections and stays on the one that answered', async () => {
     const dead = `http://127.0.0.1:${await deadPort()}`;

@@ -5,14 +5,16 @@
  * bin/opensearch-plugin. Every piece is checksum-verified (maven.ts); the SHA-256 of each
  * assembled file is recorded in ASSEMBLY.sha256 (sha256sum format) and the sources in
  * ASSEMBLY.json. Assembly happens in a temporary folder renamed into place when complete.
+ * Secured clusters run from a second home: a copy of that one with the security plugin installed
+ * (so plain nodes stay exactly as they are).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { javaHome, javaMajor } from './java.ts';
-import { distDir, KNN_VERSION, OPENSEARCH_VERSION } from './layout.ts';
+import { distDir, KNN_VERSION, OPENSEARCH_VERSION, secureDistDir, SECURITY_VERSION } from './layout.ts';
 import { coordinatesId, fetchArtifact, repoUrl, type Coordinates, type Fetched, type Log } from './maven.ts';
 import { unzip } from './unzip.ts';
 
@@ -21,6 +23,18 @@ const DISTRIBUTION: Coordinates = { group: 'org.opensearch.distribution.integ-te
 const KNN: Coordinates = { group: 'org.opensearch.plugin', artifact: 'opensearch-knn', version: KNN_VERSION, ext: 'zip' };
 const PAINLESS: Coordinates = { group: 'org.opensearch.plugin', artifact: 'lang-painless', version: V, ext: 'jar' };
 const ANALYSIS_COMMON: Coordinates = { group: 'org.opensearch.plugin', artifact: 'analysis-common', version: V, ext: 'jar' };
+/**
+ * The security plugin. The Maven repository reached here serves the zip without its .sha1/.sha512
+ * (HTTP 404), so its SHA-256 is pinned: computed from the download of 2026-11-24 (43 828 219
+ * bytes, SHA-1 bbea3f51ff7e94da093589f2c30ad9868e92959b); where .sha1 is published it is checked too.
+ */
+const SECURITY: Coordinates = {
+  group: 'org.opensearch.plugin',
+  artifact: 'opensearch-security',
+  version: SECURITY_VERSION,
+  ext: 'zip',
+  sha256: '94a04f12ac6033902209fac1e4e512618d45beee604bbf0e42c3ed79c55220cf',
+};
 
 interface Module {
   name: string;
@@ -95,6 +109,46 @@ async function sha256File(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
 }
 
+function installPlugin(root: string, zip: Fetched, java: string): void {
+  const plugin = spawnSync(join(root, 'bin', 'opensearch-plugin'), ['install', '--batch', `file://${zip.path}`], {
+    env: { ...process.env, OPENSEARCH_JAVA_HOME: java, OPENSEARCH_PATH_CONF: join(root, 'config') },
+    encoding: 'utf8',
+  });
+  if (plugin.status !== 0) {
+    throw new Error(`bin/opensearch-plugin install ${basename(zip.path)} failed (exit ${plugin.status}):\n${plugin.stdout}${plugin.stderr}`);
+  }
+}
+
+interface SourceRecord {
+  id: string;
+  url: string;
+  bytes: number;
+  sha1: string;
+  sha512: string;
+  sha256: string;
+  checked?: string[];
+}
+
+/** ASSEMBLY.sha256 (every file's SHA-256) and ASSEMBLY.json (the sources) of the tree at `root`. */
+async function writeRecord(root: string, sources: Array<Fetched | SourceRecord>, java: string, major: number): Promise<{ files: number; treeSha256: string }> {
+  const lines: string[] = [];
+  for (const f of await listFiles(root)) lines.push(`${await sha256File(f)}  ${relative(root, f)}`);
+  const manifest = `${lines.join('\n')}\n`;
+  await writeFile(join(root, 'ASSEMBLY.sha256'), manifest);
+  const record = {
+    opensearch: V,
+    assembledAt: new Date().toISOString(),
+    java: { home: java, major },
+    repository: repoUrl(),
+    files: lines.length,
+    /** SHA-256 of ASSEMBLY.sha256: one digest for the whole assembled tree. */
+    treeSha256: createHash('sha256').update(manifest).digest('hex'),
+    sources: sources.map(({ id, url, bytes, sha1, sha512, sha256, checked }) => ({ id, url, bytes, sha1, sha512: sha512 ?? 'not published', sha256, ...(checked ? { checked } : {}) })),
+  };
+  await writeFile(join(root, 'ASSEMBLY.json'), `${JSON.stringify(record, null, 2)}\n`);
+  return record;
+}
+
 export interface Assembly {
   home: string;
   fresh: boolean;
@@ -133,33 +187,45 @@ export async function ensureAssembled(log: Log): Promise<Assembly> {
     await installModule(root, ANALYSIS_COMMON_MODULE, [analysisCommon]);
     log(`  modules: ${PAINLESS_MODULE.name} (${[painless, ...painlessDeps].map((f) => basename(f.path)).join(', ')}), ${ANALYSIS_COMMON_MODULE.name}`);
 
-    const plugin = spawnSync(join(root, 'bin', 'opensearch-plugin'), ['install', '--batch', `file://${knn.path}`], {
-      env: { ...process.env, OPENSEARCH_JAVA_HOME: java, OPENSEARCH_PATH_CONF: join(root, 'config') },
-      encoding: 'utf8',
-    });
-    if (plugin.status !== 0) {
-      throw new Error(`bin/opensearch-plugin install ${basename(knn.path)} failed (exit ${plugin.status}):\n${plugin.stdout}${plugin.stderr}`);
-    }
+    installPlugin(root, knn, java);
     log(`  plugin: opensearch-knn ${KNN_VERSION} installed`);
 
-    const lines: string[] = [];
-    for (const f of await listFiles(root)) lines.push(`${await sha256File(f)}  ${relative(root, f)}`);
-    const manifest = `${lines.join('\n')}\n`;
-    await writeFile(join(root, 'ASSEMBLY.sha256'), manifest);
-    const record = {
-      opensearch: V,
-      assembledAt: new Date().toISOString(),
-      java: { home: java, major },
-      repository: repoUrl(),
-      files: lines.length,
-      /** SHA-256 of ASSEMBLY.sha256: one digest for the whole assembled tree. */
-      treeSha256: createHash('sha256').update(manifest).digest('hex'),
-      sources: sources.map(({ id, url, bytes, sha1, sha512, sha256 }) => ({ id, url, bytes, sha1, sha512: sha512 ?? 'not published', sha256 })),
-    };
-    await writeFile(join(root, 'ASSEMBLY.json'), `${JSON.stringify(record, null, 2)}\n`);
+    const record = await writeRecord(root, sources, java, major);
     await rm(home, { recursive: true, force: true });
     await rename(root, home);
-    log(`assembled ${lines.length} files in ${((Date.now() - t0) / 1000).toFixed(1)}s (tree SHA-256 ${record.treeSha256.slice(0, 16)}...; see ASSEMBLY.json)`);
+    log(`assembled ${record.files} files in ${((Date.now() - t0) / 1000).toFixed(1)}s (tree SHA-256 ${record.treeSha256.slice(0, 16)}...; see ASSEMBLY.json)`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return { home, fresh: true };
+}
+
+/**
+ * The secured distribution's folder (the plain one plus the security plugin), assembling it first
+ * if needed. Its ASSEMBLY.json lists the plain pieces and the plugin.
+ */
+export async function ensureSecureAssembled(log: Log): Promise<Assembly> {
+  const home = secureDistDir();
+  if (existsSync(join(home, 'ASSEMBLY.json'))) return { home, fresh: false };
+  const plain = await ensureAssembled(log);
+  const t0 = Date.now();
+  const java = javaHome();
+  const major = javaMajor(java);
+  log(`assembling the secured OpenSearch ${V} into ${home} (${basename(plain.home)} + opensearch-security ${SECURITY_VERSION})`);
+  const security = await fetchArtifact(SECURITY, log);
+  const work = `${home}.tmp-${process.pid}`;
+  await rm(work, { recursive: true, force: true });
+  try {
+    await cp(plain.home, work, { recursive: true, verbatimSymlinks: true });
+    const plainSources = (JSON.parse(await readFile(join(work, 'ASSEMBLY.json'), 'utf8')) as { sources: SourceRecord[] }).sources;
+    await rm(join(work, 'ASSEMBLY.json'));
+    await rm(join(work, 'ASSEMBLY.sha256'));
+    installPlugin(work, security, java);
+    log(`  plugin: opensearch-security ${SECURITY_VERSION} installed (checked: ${security.checked.join(', ')})`);
+    const record = await writeRecord(work, [...plainSources, security], java, major);
+    await rm(home, { recursive: true, force: true });
+    await rename(work, home);
+    log(`assembled ${record.files} files in ${((Date.now() - t0) / 1000).toFixed(1)}s (tree SHA-256 ${record.treeSha256.slice(0, 16)}...; see ASSEMBLY.json)`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 
 export const OPENSEARCH_VERSION = '2.19.1';
 export const KNN_VERSION = '2.19.1.0';
+export const SECURITY_VERSION = '2.19.1.0';
 export const CLUSTER_NAME = 'children-services-search';
 export const DEFAULT_PORT = 9200;
 /** Transport port of node i = its HTTP port + this (9200 -> 9300, like OpenSearch's defaults). */
@@ -28,6 +29,11 @@ export function distDir(): string {
   return join(cacheDir(), `opensearch-${OPENSEARCH_VERSION}`);
 }
 
+/** The distribution with the security plugin installed (TLS, users, roles): secured clusters run from it. */
+export function secureDistDir(): string {
+  return join(cacheDir(), `opensearch-${OPENSEARCH_VERSION}-secure`);
+}
+
 export function clustersDir(): string {
   return join(cacheDir(), 'clusters');
 }
@@ -38,6 +44,11 @@ export function clusterDir(basePort: number): string {
 
 export function stateFile(basePort: number): string {
   return join(clusterDir(basePort), 'state.json');
+}
+
+/** A secured cluster's certificates, keys and credentials (made once per cluster). */
+export function securityDir(basePort: number): string {
+  return join(clusterDir(basePort), 'security');
 }
 
 export function nodeName(i: number): string {

@@ -2,7 +2,9 @@
  * Fetch one artifact from a Maven repository (Maven Central, or MAVEN_REPO_URL for a mirror) into
  * the local cache, checked against the .sha1 (required) and .sha512 (when published) files that
  * the repository publishes beside it. A cached artifact is re-checked against its cached checksum
- * files without touching the network, so re-runs work offline.
+ * files without touching the network, so re-runs work offline. An artifact may also carry a
+ * SHA-256 pinned in the code: it is always checked, and it stands in for the .sha1 when the
+ * repository publishes none (a mirror that serves the artifact without its checksum files).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
@@ -18,6 +20,8 @@ export interface Coordinates {
   version: string;
   /** File extension: jar, zip or pom. */
   ext: string;
+  /** SHA-256 pinned in the code: checked always; required when the repository publishes no .sha1. */
+  sha256?: string;
 }
 
 export interface Fetched {
@@ -31,6 +35,8 @@ export interface Fetched {
   sha512?: string;
   /** Computed here (SHA-256 of the verified file), for the record. */
   sha256: string;
+  /** What the file was checked against: published .sha1/.sha512, the pinned SHA-256. */
+  checked: string[];
 }
 
 export type Log = (line: string) => void;
@@ -115,41 +121,52 @@ export async function fetchArtifact(c: Coordinates, log: Log): Promise<Fetched> 
   const sha1File = `${path}.sha1`;
   const sha512File = `${path}.sha512`;
   const noSha512Marker = `${path}.sha512-not-published`;
+  const noSha1Marker = `${path}.sha1-not-published`;
   await mkdir(dirname(path), { recursive: true });
 
-  const cached = existsSync(path) && existsSync(sha1File);
+  const cached = existsSync(path) && (existsSync(sha1File) || (c.sha256 !== undefined && existsSync(noSha1Marker)));
   let target = path;
+  let sha1Published = existsSync(sha1File);
   if (!cached) {
     log(`fetch ${coordinatesId(c)} from ${repoUrl()}`);
     const sha1Text = await fetchChecksum(`${url}.sha1`);
-    if (sha1Text === null) throw new Error(`no such artifact (no ${url}.sha1): ${coordinatesId(c)}`);
-    const sha512Text = await fetchChecksum(`${url}.sha512`);
+    if (sha1Text === null && c.sha256 === undefined) throw new Error(`no such artifact (no ${url}.sha1): ${coordinatesId(c)}`);
+    sha1Published = sha1Text !== null;
+    const sha512Text = sha1Published ? await fetchChecksum(`${url}.sha512`) : null;
     target = `${path}.part`;
     await download(url, target, log);
-    await writeFile(`${sha1File}.part`, sha1Text);
+    if (sha1Text !== null) await writeFile(`${sha1File}.part`, sha1Text);
     if (sha512Text !== null) await writeFile(`${sha512File}.part`, sha512Text);
   }
 
-  const expectedSha1 = parseChecksum(await readFile(cached ? sha1File : `${sha1File}.part`, 'utf8'), `${url}.sha1`);
+  const expectedSha1 = sha1Published ? parseChecksum(await readFile(cached ? sha1File : `${sha1File}.part`, 'utf8'), `${url}.sha1`) : undefined;
   const sha512Source = cached ? sha512File : `${sha512File}.part`;
   const expectedSha512 = existsSync(sha512Source) ? parseChecksum(await readFile(sha512Source, 'utf8'), `${url}.sha512`) : undefined;
   const got = await digests(target);
   const mismatch =
-    got.sha1 !== expectedSha1 ? `sha1 ${got.sha1}, expected ${expectedSha1}` : expectedSha512 && got.sha512 !== expectedSha512 ? `sha512 ${got.sha512}, expected ${expectedSha512}` : null;
+    expectedSha1 && got.sha1 !== expectedSha1
+      ? `sha1 ${got.sha1}, expected ${expectedSha1}`
+      : expectedSha512 && got.sha512 !== expectedSha512
+        ? `sha512 ${got.sha512}, expected ${expectedSha512}`
+        : c.sha256 && got.sha256 !== c.sha256
+          ? `sha256 ${got.sha256}, expected ${c.sha256} (pinned in scripts/opensearch)`
+          : null;
   if (mismatch) {
     await rm(target, { force: true });
     await rm(`${sha1File}.part`, { force: true });
     await rm(`${sha512File}.part`, { force: true });
-    if (cached) for (const f of [sha1File, sha512File, noSha512Marker]) await rm(f, { force: true });
+    if (cached) for (const f of [sha1File, sha512File, noSha512Marker, noSha1Marker]) await rm(f, { force: true });
     throw new Error(`checksum mismatch for ${coordinatesId(c)} (${target}): ${mismatch}; the bad file was removed, run again to re-fetch`);
   }
   if (!cached) {
-    // Checksum files first, the artifact last: a present artifact always has its .sha1 beside it.
+    // Checksum files first, the artifact last: a present artifact always has its .sha1 (or, pinned, its marker) beside it.
     if (expectedSha512) await rename(`${sha512File}.part`, sha512File);
     else await writeFile(noSha512Marker, `${url}.sha512 was not found (HTTP 404) when this artifact was fetched\n`);
-    await rename(`${sha1File}.part`, sha1File);
+    if (expectedSha1) await rename(`${sha1File}.part`, sha1File);
+    else await writeFile(noSha1Marker, `${url}.sha1 was not found (HTTP 404) when this artifact was fetched; checked against the pinned SHA-256\n`);
     await rename(target, path);
   }
+  const checked = [...(expectedSha1 ? ['sha1'] : []), ...(expectedSha512 ? ['sha512'] : []), ...(c.sha256 ? ['sha256 (pinned)'] : [])];
   const bytes = (await stat(path)).size;
-  return { id: coordinatesId(c), url, path, bytes, sha1: got.sha1, ...(expectedSha512 ? { sha512: got.sha512 } : {}), sha256: got.sha256 };
+  return { id: coordinatesId(c), url, path, bytes, sha1: got.sha1, ...(expectedSha512 ? { sha512: got.sha512 } : {}), sha256: got.sha256, checked };
 }

@@ -19,6 +19,8 @@ export interface NodeConfig {
   initialClusterManagers: string[];
   /** -Xms/-Xmx, e.g. 512m. */
   heap: string;
+  /** More opensearch.yml lines (a secured node's TLS and security settings). */
+  settings?: string[];
 }
 
 function yaml(c: NodeConfig): string {
@@ -41,6 +43,7 @@ function yaml(c: NodeConfig): string {
     'cluster.routing.allocation.disk.watermark.flood_stage: 512mb',
   ];
   if (c.initialClusterManagers.length) lines.push(`cluster.initial_cluster_manager_nodes: ${list(c.initialClusterManagers)}`);
+  lines.push(...(c.settings ?? []));
   return `${lines.join('\n')}\n`;
 }
 

@@ -23,6 +23,8 @@ export interface ClusterState {
   user: string;
   startedAt: string;
   nodes: NodeState[];
+  /** A secured cluster (start --secure): HTTPS, its CA and the users' credentials file. */
+  secure?: { ca: string; credentials: string };
 }
 
 export async function readState(basePort: number): Promise<ClusterState | null> {
