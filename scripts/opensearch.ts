@@ -35,7 +35,7 @@ Options:
   -h, --help     this help
 
 Environment: OPENSEARCH_CACHE_DIR (instead of .opensearch/), MAVEN_REPO_URL (a Maven mirror),
-OPENSEARCH_JAVA_HOME (default: the java on PATH), OPENSEARCH_USER (the user nodes run as when
+OPENSEARCH_JAVA_HOME (default: the java on PATH), OPENSEARCH_RUN_AS (the system user nodes run as when
 run as root; default opensearch, created if missing).`;
 
 async function main(): Promise<number> {

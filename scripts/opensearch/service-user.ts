@@ -1,6 +1,6 @@
 /**
  * OpenSearch refuses to run as root. When this script runs as root (as CI does), the nodes run as
- * a system user (OPENSEARCH_USER, default `opensearch`), created with useradd if missing, and
+ * a system user (OPENSEARCH_RUN_AS, default `opensearch`; not OPENSEARCH_USER, which is the basic-auth user of the server and the indexer), created with useradd if missing, and
  * their folders are handed to it. As any other user, the nodes run as that user.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,7 +24,7 @@ function lookup(name: string): RunAs | null {
 /** The user the nodes run as when we are root; null when we are not (they run as us). */
 export function serviceUser(log: Log): RunAs | null {
   if (process.getuid?.() !== 0) return null;
-  const name = process.env.OPENSEARCH_USER ?? 'opensearch';
+  const name = process.env.OPENSEARCH_RUN_AS ?? 'opensearch';
   const found = lookup(name);
   if (found) return found;
   const r = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', name], {
