@@ -36,8 +36,9 @@ and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode, and /api
                  results shared with the embedded engine, the same order, p50/p95
   --reuse        query the index an earlier run wrote (same build and layout) instead of writing
                  it again; no index time is then reported
-  --counts-base DIR  also every-mention counts (paragraphs, occurrences) of the count-check
-                 queries from OpenSearch and the embedded engine on --index, against the index DIR
+  --counts-base DIR
+                 also every-mention counts (paragraphs, occurrences) of the count-check queries
+                 from OpenSearch and the embedded engine on --index, against the index DIR
                  counted in-process times (documents of --index / documents of DIR): e.g.
                  --index data/scale10 --counts-base data/scale (each must be exactly 10x)
   --alias NAME   the alias written and read (default bench-opensearch); with --reuse, e.g. the
