@@ -24,7 +24,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { ENGINES, config, type EngineKind } from '../core/config.ts';
@@ -68,6 +68,8 @@ interface PhaseResult {
   /** CPU time over the phase / its length: cores used by the server (all threads) and by the load generator. */
   serverCores: number;
   clientCores: number;
+  /** The same for the OpenSearch node(s) on this machine (ENGINE=opensearch). */
+  openSearchCores?: number;
 }
 
 /** What benchmarks/loop-probe.ts reports: event-loop delay percentiles (ms) and utilisation (0..1). */
@@ -88,12 +90,19 @@ interface JvmFigures {
   heapMax: number;
 }
 
-async function jvmFigures(client: OpenSearchClient): Promise<JvmFigures> {
+/** The process ids of the cluster's nodes (null for a node not on this machine). */
+async function nodePids(client: OpenSearchClient): Promise<Array<number | null>> {
   const info = await client.request<{ nodes: Record<string, { process?: { id?: number } }> }>('GET', '/_nodes/process');
+  return Promise.all(Object.values(info.nodes).map(async (n) => {
+    const pid = n.process?.id;
+    return pid && (await rssOf(pid).then(() => true, () => false)) ? pid : null;
+  }));
+}
+
+async function jvmFigures(client: OpenSearchClient): Promise<JvmFigures> {
   const stats = await client.request<{ nodes: Record<string, { jvm: { mem: { heap_used_in_bytes: number; heap_max_in_bytes: number } } }> }>('GET', '/_nodes/stats/jvm');
   let rss: number | null = 0;
-  for (const n of Object.values(info.nodes)) {
-    const pid = n.process?.id;
+  for (const pid of await nodePids(client)) {
     const r = pid ? await rssOf(pid).catch(() => null) : null;
     rss = r === null || rss === null ? null : rss + r;
   }
@@ -174,12 +183,19 @@ async function phase(name: string, server: ServerProcess, seconds: number, mix: 
   server.serverTimes();
   await server.loopFigures();
   const cpu0 = await cpuSecondsOf(pid);
+  const pids = server.opensearch ? await nodePids(server.opensearch) : [];
+  const clusterCpu = async (): Promise<number | null> => (pids.length > 0 && pids.every((p) => p !== null)
+    ? (await Promise.all(pids.map((p) => cpuSecondsOf(p!)))).reduce((a, b) => a + b, 0)
+    : null);
+  const os0 = await clusterCpu();
   const client0 = process.cpuUsage();
   const t0 = performance.now();
   const kinds = await Promise.all(mix.filter(([, n]) => n > 0).map(([kind, n]) => run(server.url, kind, n, seconds)));
   const wall = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(client0);
   const serverCores = (await cpuSecondsOf(pid) - cpu0) / wall;
+  const os1 = await clusterCpu();
+  const openSearchCores = os0 !== null && os1 !== null ? (os1 - os0) / wall : undefined;
   const clientCores = (client.user + client.system) / 1e6 / wall;
   const loop = await server.loopFigures();
   const inServer = server.serverTimes();
@@ -189,7 +205,7 @@ async function phase(name: string, server: ServerProcess, seconds: number, mix: 
     k.serverP95 = percentile(t, 95);
   }
   const jvm = server.opensearch ? await jvmFigures(server.opensearch) : undefined;
-  const r = { name, seconds, kinds, rssBefore, rssAfter: await rssOf(pid), jvm, loop, serverCores, clientCores };
+  const r = { name, seconds, kinds, rssBefore, rssAfter: await rssOf(pid), jvm, loop, serverCores, clientCores, openSearchCores };
   process.stderr.write(`load: ${name}: ${kinds.map((k) => `${k.kind} ${k.rps.toFixed(1)}/s p95 ${k.p95.toFixed(0)} ms (in-server ${(k.serverP95 ?? 0).toFixed(0)}) failed ${k.errors + k.non2xx}`).join('; ')}; ${loopText(r)}\n`);
   return r;
 }
@@ -270,16 +286,17 @@ async function startServerProcess(indexDir: string, corpusDir: string, engine: E
 
 function loopText(p: PhaseResult): string {
   const l = p.loop;
-  const cores = `server ${p.serverCores.toFixed(2)} / client ${p.clientCores.toFixed(2)} cores`;
+  const cores = `server ${p.serverCores.toFixed(2)}${p.openSearchCores === undefined ? '' : ` / OpenSearch ${p.openSearchCores.toFixed(2)}`} / client ${p.clientCores.toFixed(2)} cores`;
   return l ? `main thread busy ${(l.utilisation * 100).toFixed(0)} %, loop delay p50 / p95 / p99 ${l.delayP50.toFixed(1)} / ${l.delayP95.toFixed(1)} / ${l.delayP99.toFixed(1)} ms; ${cores}` : cores;
 }
 
 /** Per phase: the server's main thread and CPU (where a request's waiting comes from). */
 function loopTable(phases: PhaseResult[]): string {
-  const rows = ['| phase | main thread busy | event-loop delay p50 / p95 / p99 / max ms | CPU: server / load generator (cores of 2) |', '|---|---|---|---|'];
+  const os = phases.some((p) => p.openSearchCores !== undefined);
+  const rows = [`| phase | main thread busy | event-loop delay p50 / p95 / p99 / max ms | CPU: server${os ? ' / OpenSearch' : ''} / load generator (cores of ${cpus().length}) |`, '|---|---|---|---|'];
   for (const p of phases) {
     const l = p.loop;
-    rows.push(`| ${p.name} | ${l ? `${(l.utilisation * 100).toFixed(0)} %` : '?'} | ${l ? `${l.delayP50.toFixed(1)} / ${l.delayP95.toFixed(1)} / ${l.delayP99.toFixed(1)} / ${l.delayMax.toFixed(0)}` : '?'} | ${p.serverCores.toFixed(2)} / ${p.clientCores.toFixed(2)} |`);
+    rows.push(`| ${p.name} | ${l ? `${(l.utilisation * 100).toFixed(0)} %` : '?'} | ${l ? `${l.delayP50.toFixed(1)} / ${l.delayP95.toFixed(1)} / ${l.delayP99.toFixed(1)} / ${l.delayMax.toFixed(0)}` : '?'} | ${p.serverCores.toFixed(2)}${os ? ` / ${p.openSearchCores?.toFixed(2) ?? '?'}` : ''} / ${p.clientCores.toFixed(2)} |`);
   }
   return rows.join('\n');
 }
@@ -384,7 +401,7 @@ async function runEngine(engine: EngineKind, t: Target, seconds: number, clients
     const md = [
       `Load test, ENGINE=${engine}, ${machineLine()}; ${t.note}: ${t.manifest.counts.documents} documents, ${t.manifest.counts.chunks} chunks${where ? `; OpenSearch: ${where}` : ''}.`,
       `Server: \`ENGINE=${engine} node --import tsx server/main.ts\` on 127.0.0.1 (one log line per request to a pipe); client: autocannon in another process on the same 2 cores${engine === 'opensearch' ? ', and the OpenSearch node(s) too' : ''}. Load average at start ${load0.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}.`,
-      `Queries: ${queriesSent - sent0} requests, each with a query not sent before in the run (\`distinctQueries()\` in benchmarks/queries.ts), so no query embedding or answer was cached.`,
+      `Queries: ${queriesSent - sent0} requests (queries ${sent0} to ${queriesSent - 1} of the sequence), each with a query not sent before in the run (\`distinctQueries()\` in benchmarks/queries.ts), so no query embedding or answer was cached.`,
       '',
       table(phases),
       '',
@@ -425,6 +442,8 @@ data/bench/load-results.json.
                   opensearch, or embedded,opensearch. With opensearch the server reads the alias
                   OPENSEARCH_INDEX at OPENSEARCH_URL, written from --index first unless it
                   already holds that build
+  --query-offset N  start N queries into the distinct sequence (default 0): a repeated run
+                  against a cluster that kept its caches then sends queries it has not seen
   -h, --help      show this help`;
   const { values } = cliArgs(usage, {
     options: {
@@ -434,9 +453,14 @@ data/bench/load-results.json.
       corpus: { type: 'string' },
       label: { type: 'string' },
       engine: { type: 'string', default: 'embedded' },
+      'query-offset': { type: 'string', default: '0' },
     },
   });
   const seconds = Number(values.seconds);
+  const offset = Number(values['query-offset']);
+  if (!Number.isInteger(offset) || offset < 0) throw new Error(`--query-offset: "${values['query-offset']}" is not a whole number`);
+  for (let i = 0; i < offset; i++) nextQuery();
+  queriesSent = offset;
   const clients = values.clients.split(',').map(Number).filter((n) => n > 0);
   const engines = values.engine.split(',').map((e) => e.trim());
   const unknown = engines.filter((e) => !(ENGINES as readonly string[]).includes(e));
