@@ -18,6 +18,7 @@ import { writeOpenSearchIndex, type WriteSummary } from '../opensearch/write-ind
 import { cliArgs } from '../scripts/cli.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
 import { machineLine, percentile } from './machine.ts';
+import { COUNT_CHECK_QUERIES } from './queries.ts';
 import { judgedQueries, mean, scoreQuery, type JudgedQuery, type QueryScores } from './relevance.ts';
 
 const USAGE = `usage: npm run bench:opensearch -- [--index DIR] [--set FILE] [--shards N] [--modes LIST]
@@ -33,9 +34,15 @@ and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode, and /api
                  results shared with the embedded engine, the same order, p50/p95
   --reuse        query the index an earlier run wrote (same build and layout) instead of writing
                  it again; no index time is then reported
+  --counts-base DIR
+                 also every-mention counts (paragraphs, occurrences) of the count-check queries
+                 from OpenSearch and the embedded engine on --index, against the index DIR
+                 counted in-process times (documents of --index / documents of DIR): e.g.
+                 --index data/scale10 --counts-base data/scale (each must be exactly 10x)
+  --alias NAME   the alias written and read (default bench-opensearch); with --reuse, e.g. the
+                 alias \`npm run index:opensearch\` wrote (OPENSEARCH_INDEX, default ofsted-chunks)
   -h, --help     show this help`;
 
-const ALIAS = 'bench-opensearch';
 
 async function main(): Promise<void> {
   const { values } = cliArgs(USAGE, {
@@ -47,6 +54,8 @@ async function main(): Promise<void> {
       reuse: { type: 'boolean', default: false },
       knn: { type: 'string', default: 'auto' },
       similar: { type: 'string', default: '40' },
+      alias: { type: 'string', default: 'bench-opensearch' },
+      'counts-base': { type: 'string' },
     },
   });
   const cfg = config();
@@ -56,12 +65,13 @@ async function main(): Promise<void> {
   const client = new OpenSearchClient({ ...cfg.opensearch, timeoutMs: 60_000 });
   const knn = { auto: undefined, exact: Infinity, hnsw: 0 }[values.knn as 'auto' | 'exact' | 'hnsw'];
   if (!['auto', 'exact', 'hnsw'].includes(values.knn!)) throw new Error(`--knn: "${values.knn}" is not auto, exact or hnsw`);
-  const engine = new OpenSearchEngine(client, { alias: ALIAS, exactKnnMaxChunks: knn });
+  const alias = values.alias!;
+  const engine = new OpenSearchEngine(client, { alias, exactKnnMaxChunks: knn });
   let written: WriteSummary | null = null;
   if (values.reuse) {
     const built = (await engine.view()).info.buildId;
-    if (built !== index.manifest.buildId) throw new Error(`--reuse: the alias ${ALIAS} holds build ${built}, not ${index.manifest.buildId} of ${values.index}; run without --reuse`);
-  } else written = await writeOpenSearchIndex(client, index, { alias: ALIAS, shards: Number(values.shards), replicas: 0, log: (l) => process.stderr.write(`${l}\n`) });
+    if (built !== index.manifest.buildId) throw new Error(`--reuse: the alias ${alias} holds build ${built}, not ${index.manifest.buildId} of ${values.index}; run without --reuse`);
+  } else written = await writeOpenSearchIndex(client, index, { alias, shards: Number(values.shards), replicas: 0, log: (l) => process.stderr.write(`${l}\n`) });
   const embedded = new SearchEngine(index, embedder);
   const remote = new EngineSearch(engine, embedder);
   const run = { embedded: (q: string, mode: SearchMode) => embedded.search({ q, mode, limit: 100 }), opensearch: (q: string, mode: SearchMode) => remote.search({ q, mode, limit: 100 }) };
@@ -118,18 +128,37 @@ async function main(): Promise<void> {
     }
     similarRows.unshift(`/api/similar for ${sources} chunks spread over the index (limit 10): ${shared} of ${all} results shared, the same order for ${sameOrder}, the same near-copy count for ${sameCopies}.`, '', '| endpoint | engine | p50 ms | p95 ms |', '|---|---|---|---|');
   }
+  const countRows: string[] = [];
+  if (values['counts-base']) {
+    const base = await loadIndex(resolve(values['counts-base']));
+    const baseEngine = new SearchEngine(base, null);
+    const factor = index.docs.length / base.docs.length;
+    let exact = 0;
+    for (const q of COUNT_CHECK_QUERIES) {
+      const b = await baseEngine.mentions({ q, limit: 0 });
+      const e = await embedded.mentions({ q, limit: 0 });
+      const t0 = performance.now();
+      const o = await remote.mentions({ q, limit: 0 });
+      const ms = performance.now() - t0;
+      const ok = [e, o].every((r) => r.total === b.total * factor && r.occurrences === b.occurrences * factor);
+      if (ok) exact++;
+      countRows.push(`| ${q} | ${b.total} / ${b.occurrences} | ${e.total} / ${e.occurrences} | ${o.total} / ${o.occurrences} | ${ms.toFixed(0)} | ${ok ? 'yes' : 'NO'} |`);
+    }
+    countRows.unshift(`Every-mention counts (paragraphs / occurrences) of ${COUNT_CHECK_QUERIES.length} queries on ${values.index} against ${values['counts-base']} (${base.docs.length} documents) counted in-process, times ${factor}: exactly ${factor}x for ${exact} of ${COUNT_CHECK_QUERIES.length} in both engines.`, '', `| query | ${values['counts-base']} | embedded | opensearch | opensearch ms | exactly ${factor}x |`, '|---|---|---|---|---|---|');
+  }
   process.stdout.write([
     `OpenSearch (k-NN ${values.knn}) against the embedded engine, ${machineLine()}; load average ${loadLine(loadBefore)} before the queries, ${loadLine(loadavg())} after; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
     '',
     written
       ? `Index into OpenSearch (${client.url}, ${values.shards} shard(s), 0 replicas): ${written.records} records (${written.documents} documents, ${written.paragraphs} paragraphs, ${written.chunks} chunks with vectors) in ${written.seconds} s, alias switched.`
-      : `OpenSearch (${client.url}): the index an earlier run wrote (--reuse), build ${index.manifest.buildId}.`,
+      : `OpenSearch (${client.url}): the index an earlier run wrote (--reuse, alias ${alias}), build ${index.manifest.buildId}.`,
     '',
     '| mode | engine | p50 ms | p95 ms | MRR@10 | nDCG@10 |',
     '|---|---|---|---|---|---|',
     ...rows,
     '',
     ...(similarRows.length > 0 ? [...similarRows, ''] : []),
+    ...(countRows.length > 0 ? [...countRows, ''] : []),
   ].join('\n'));
   await embedder.dispose();
 }

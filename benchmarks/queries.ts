@@ -21,6 +21,13 @@ export const TOPICS: readonly string[] = [
   'chronologies', 'covid-19 pandemic', 'cyber attack', 'recording systems', 'Ofsted focused visit', 'improvement plan',
 ];
 
+/** Every-mention counts and keyword totals checked at 10x against the single corpus (bench:scale10, bench:opensearch --counts-base). */
+export const COUNT_CHECK_QUERIES: readonly string[] = [
+  'care leavers', '"staying put"', 'private fostering', 'county lines', 'neglect', 'return home interviews', 'special guardianship',
+  'agency social workers', 'corporate parenting', 'child sexual exploitation', '"looked after children"', 'signs of safety',
+  'pre-proceedings', 'unregistered', 'domestic abuse -police',
+];
+
 const PHRASES = ['"staying put"', '"private fostering"', '"care leavers"', '"return home interviews"', '"special guardianship"'];
 const FILTERS = ['council:hackney', 'year:2015..2019', 'type:ilacs', 'council:havering', 'year:2022..2024'];
 

@@ -43,6 +43,7 @@ import { buildServer, serverBuildIsCurrent, serverBundle } from '../scripts/serv
 import { machineLine, percentile } from './machine.ts';
 import { ReferenceBm25 } from './reference-bm25.ts';
 import { replicaCorpus } from './replicate.ts';
+import { COUNT_CHECK_QUERIES } from './queries.ts';
 import { querySets, type QuerySets } from './scale-queries.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -54,12 +55,6 @@ const SERVER_WARMUP = 'care leavers accommodation';
 /** The first query each process answers (the start-up figure); never used as a measured query. */
 const PROBES = { keyword: 'quality of supervision first answer', hybrid: 'how well are children helped at the front door', mentions: 'first answer management oversight' };
 const NPM_START_PROBE = 'npm start first answer placement stability';
-/** Every-mention counts and keyword totals checked at 10x against the single corpus. */
-const CHECK_QUERIES = [
-  'care leavers', '"staying put"', 'private fostering', 'county lines', 'neglect', 'return home interviews', 'special guardianship',
-  'agency social workers', 'corporate parenting', 'child sexual exploitation', '"looked after children"', 'signs of safety',
-  'pre-proceedings', 'unregistered', 'domestic abuse -police',
-];
 /** Last full build of the scale corpus (quoted when --full-build is not given). */
 const LAST_FULL_BUILD = {
   when: '2026-11-24 21:04 UTC, load average 2.9-5.1, embedding in worker threads beside the reading (read = the reading, with embedding alongside; embed = what was left after it)',
@@ -507,7 +502,7 @@ async function serverSession(endpoint: Endpoint, indexDir: string, corpusDir: st
     // Counts of the check queries (after the measured lists: they take no part in the figures).
     const checks: Session['checks'] = [];
     if (endpoint !== 'hybrid') {
-      for (const q of CHECK_QUERIES) {
+      for (const q of COUNT_CHECK_QUERIES) {
         const a = await request(server.url, pathFor(endpoint, q));
         const b = a.body as SearchResponse & MentionsResponse;
         checks.push(endpoint === 'mentions' ? { q, total: b.total, occurrences: b.occurrences } : { q, total: b.total });
@@ -707,7 +702,7 @@ async function inProcess(indexDir: string, sets: QuerySets): Promise<Reference> 
 async function expectedCounts(index: Awaited<ReturnType<typeof loadIndex>>): Promise<Array<{ q: string; mentions: number; occurrences: number; keyword: number }>> {
   const engine = new SearchEngine(index, null);
   const out = [];
-  for (const q of CHECK_QUERIES) {
+  for (const q of COUNT_CHECK_QUERIES) {
     const m = await engine.mentions({ q, limit: 1 });
     const k = await engine.search({ q, mode: 'keyword', limit: 1 });
     out.push({ q, mentions: m.total, occurrences: m.occurrences, keyword: k.total });

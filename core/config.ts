@@ -61,7 +61,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<readonly [name: string, meaning: st
   ['HOST', 'address the server listens on (default 127.0.0.1)'],
   ['PORT', 'port the server listens on, 0 = any free one (default 3000)'],
   ['RATE_LIMIT', 'API requests per minute per client, 0 = no limit (default 0)'],
-  ['SEMANTIC_CONCURRENCY', 'meaning and hybrid searches run at once (default 2)'],
+  ['SEMANTIC_CONCURRENCY', 'meaning and hybrid searches run at once (default 2; 8 with ENGINE=opensearch)'],
   ['EMBED_THREADS', 'onnxruntime threads per model (default 2)'],
   ['QUERY_EMBED_THREADS', 'onnxruntime threads of the server\'s query embedding (default 1)'],
   ['INDEX_EMBED_WORKERS', 'worker threads that embed while the indexer reads files, one model thread each; 0 = embed in the indexer\'s own thread with EMBED_THREADS (default: the number of cores)'],
@@ -120,7 +120,8 @@ export function parseConfig(env: Env): Config {
     host: text('HOST') ?? '127.0.0.1',
     port: int('PORT', 3000, 0, 65_535),
     rateLimit: int('RATE_LIMIT', 0, 0, 1_000_000),
-    semanticConcurrency: int('SEMANTIC_CONCURRENCY', 2, 1, 64),
+    // With OpenSearch a meaning search mostly waits for the cluster, not for this thread: more may be under way (docs/scale-out.md).
+    semanticConcurrency: int('SEMANTIC_CONCURRENCY', engine === 'opensearch' ? 8 : 2, 1, 64),
     embedThreads: int('EMBED_THREADS', 2, 1, 256),
     queryEmbedThreads: int('QUERY_EMBED_THREADS', 1, 1, 256),
     indexEmbedWorkers: int('INDEX_EMBED_WORKERS', availableParallelism(), 0, 256),

@@ -59,6 +59,12 @@ describe('parseConfig', () => {
     );
   });
 
+  it('lets more meaning searches run at once with OpenSearch, where they wait on the cluster, unless told', () => {
+    expect(parseConfig({ ENGINE: 'opensearch' }).semanticConcurrency).toBe(8);
+    expect(parseConfig({ ENGINE: 'opensearch', SEMANTIC_CONCURRENCY: '3' }).semanticConcurrency).toBe(3);
+    expect(parseConfig({ ENGINE: 'embedded' }).semanticConcurrency).toBe(2);
+  });
+
   it('takes several OpenSearch nodes separated by commas, and refuses a list with a bad one', () => {
     expect(parseConfig({ OPENSEARCH_URL: 'http://10.0.0.1:9200/, http://10.0.0.2:9200' }).opensearch.url).toBe('http://10.0.0.1:9200,http://10.0.0.2:9200');
     expect(() => parseConfig({ OPENSEARCH_URL: 'http://10.0.0.1:9200,10.0.0.2:9200' })).toThrow(/OPENSEARCH_URL must be an http/);
