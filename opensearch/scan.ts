@@ -40,7 +40,7 @@ export function whole<S>(r: SearchResult<S>): SearchResult<S> {
 
 /**
  * Every hit of a query, a page at a time, from one point in time (a consistent snapshot whatever
- * is written meanwhile), ordered by record id with search_after: no cap on how many.
+ * is written meanwhile), ordered by record id and kind with search_after: no cap on how many.
  */
 export async function* scan<S>(client: OpenSearchClient, index: string, body: Record<string, unknown>, page = PAGE): AsyncIterable<Array<Hit<S>>> {
   const pit = await client.request<{ pit_id: string }>('POST', `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}`);
@@ -52,7 +52,8 @@ export async function* scan<S>(client: OpenSearchClient, index: string, body: Re
         size: page,
         track_total_hits: false,
         pit: { id: pit.pit_id, keep_alive: KEEP_ALIVE },
-        sort: [{ id: 'asc' }],
+        // A paragraph and a chunk may share an id (document#anchor): the kind makes the order total.
+        sort: [{ id: 'asc' }, { kind: 'asc' }],
         ...(after ? { search_after: after } : {}),
       }));
       const hits = res.hits.hits;

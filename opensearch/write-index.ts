@@ -13,15 +13,16 @@
  * near-identical group id must change rewritten whole (opensearch/group-labels.ts). Documents are
  * compared by fingerprint (docFingerprint, opensearch/layout.ts). Chunk records are never updated
  * or copied through their JSON: the vector is not in it. Deleted records still count in Lucene's
- * BM25 statistics until their segments are merged, so every segment with deletions is merged
- * before the switch: the ranking is then exactly that of a full write.
+ * BM25 statistics until their segments are merged, so the deletions come first, then a merge of
+ * every segment holding one, then the writes (which replace nothing), and the field statistics are
+ * checked against the live records before the switch: the ranking is exactly that of a full write.
  */
 import { storeDoc } from '../core/index-file.ts';
 import type { SearchIndex } from '../core/search-index.ts';
 import { BulkWriter, SLOW_MS } from './bulk-writer.ts';
 import type { OpenSearchClient } from './client.ts';
 import { groupLabels } from './group-labels.ts';
-import { CHUNK_ID, DOC_ID, PARAGRAPH_ID, LAYOUT_VERSION, chunkRecord, docFingerprint, docRecord, indexBody, paragraphRecord, type IndexMeta, type IndexShape } from './layout.ts';
+import { CHUNK_ID, DOC_ID, PARAGRAPH_ID, LAYOUT_VERSION, TERM_FIELDS, chunkRecord, docFingerprint, docRecord, indexBody, paragraphRecord, type IndexMeta, type IndexShape } from './layout.ts';
 import { scan } from './scan.ts';
 
 export interface WriteOptions extends IndexShape {
@@ -34,11 +35,11 @@ export interface WriteOptions extends IndexShape {
   log?: (line: string) => void;
   /** Called after the new index is complete and before the alias moves (tests check a search still answers from the old one). */
   beforeSwitch?: (index: string) => Promise<void>;
-  /** Called after each step of an incremental write (`clone`, `delete`, `write`, `merge`) with the new index (tests: a failure mid-write). */
+  /** Called after each step of an incremental write (`clone`, `delete`, `merge`, `write`) with the new index (tests: a failure mid-write). */
   afterStep?: (step: IncrementalStep, index: string) => Promise<void>;
 }
 
-export type IncrementalStep = 'clone' | 'delete' | 'write' | 'merge';
+export type IncrementalStep = 'clone' | 'delete' | 'merge' | 'write';
 
 export interface WriteSummary {
   /** `full`: every record written; `incremental`: the current index cloned and only the differences written; `unchanged`: the alias already serves this build. */
@@ -110,7 +111,7 @@ export async function writeOpenSearchIndex(client: OpenSearchClient, index: Sear
 
   const currents = await step('inspect', () => currentIndexes(client, options.alias));
   const current = currents.length === 1 ? currents[0]! : null;
-  if (current && !options.full && current.meta?.buildId === manifest.buildId && current.meta.layout === LAYOUT_VERSION) {
+  if (current && !options.full && current.meta?.buildId === manifest.buildId && current.meta.layout === LAYOUT_VERSION && current.shards === options.shards) {
     if (current.replicas !== options.replicas) await client.request('PUT', `/${current.name}/_settings`, { index: { number_of_replicas: options.replicas } });
     log(`opensearch: ${options.alias} -> ${current.name} already holds build ${manifest.buildId}; nothing to write`);
     return {
@@ -150,25 +151,27 @@ export async function writeOpenSearchIndex(client: OpenSearchClient, index: Sear
     const count = { added: 0, changed: 0, removed: 0, unchanged: 0 };
     for (const v of docs.values()) count[v]++;
     log(`opensearch: incremental write from ${current!.name} into ${name} at ${client.url}: documents ${count.added} added, ${count.changed} changed, ${count.removed} removed, ${count.unchanged} unchanged; ${expectDeleted} records to delete, ${toWrite} to write (${labels.moved.length} of them chunks whose group id changes)`);
-    let deleted = 0;
+    const toDelete = expectDeleted + labels.moved.length;
     try {
       await step('clone', () => cloneIndex(client, current!, name, options));
       const { count: cloned } = await client.request<{ count: number }>('GET', `/${name}/_count`);
       if (cloned !== kept + expectDeleted) throw new Error(`Engine: the clone ${name} holds ${cloned} records, not the ${kept + expectDeleted} of ${current!.name}`);
       await options.afterStep?.('clone', name);
-      const writer = new BulkWriter(client, name, expectDeleted + toWrite, log, options.batchBytes);
-      if (stale.length > 0) {
+      // Deletions first, then their merge, then the writes: the writes then replace no record, so
+      // no deleted record can be left in a segment beside the new ones.
+      const writer = new BulkWriter(client, name, toDelete + toWrite, log, options.batchBytes);
+      await step('delete', async () => {
         // By id, from the ids the records of those documents have in the clone (no _delete_by_query:
         // it is a module, reindex, that a cluster may lack).
-        await step('delete', async () => {
-          const body = { query: { terms: { docId: stale } }, _source: false };
-          for await (const hits of scan<unknown>(client, name, body, 5000)) for (const h of hits) await writer.remove(h._id);
-          await writer.flush();
-        });
-        deleted = writer.deleted;
-        if (deleted !== expectDeleted) throw new Error(`Engine: deleted ${deleted} records of removed and changed documents from ${name}, not ${expectDeleted}`);
-      }
+        const body = { query: { terms: { docId: stale } }, _source: false };
+        if (stale.length > 0) for await (const hits of scan<unknown>(client, name, body, 5000)) for (const h of hits) await writer.remove(h._id);
+        for (const row of labels.moved) await writer.remove(CHUNK_ID(index.chunks[row]!.id));
+        await writer.flush();
+      });
+      if (writer.deleted !== toDelete) throw new Error(`Engine: deleted ${writer.deleted} records from ${name}, not ${toDelete}`);
       await options.afterStep?.('delete', name);
+      await step('merge', () => expungeDeletes(client, name, log));
+      await options.afterStep?.('merge', name);
       await step('write', async () => {
         for (let d = 0; d < index.docs.length; d++) if (rewrite[d]) await writeDoc(writer, index, d, fingerprints[d]!, labels.label);
         for (const row of labels.moved) {
@@ -178,15 +181,13 @@ export async function writeOpenSearchIndex(client: OpenSearchClient, index: Sear
         await writer.flush();
       });
       await options.afterStep?.('write', name);
-      await step('merge', () => expungeDeletes(client, name, log));
-      await options.afterStep?.('merge', name);
       await client.request('PUT', `/${name}/_mapping`, { _meta: meta });
-      await step('finish', () => finish(client, name, total, options));
+      await step('finish', () => finish(client, name, total, options, () => checkStatistics(client, name)));
     } catch (err) {
       await client.request('DELETE', `/${name}`, undefined, { allow404: true }).catch(() => {});
       throw err;
     }
-    summary = { mode: 'incremental', reason: `documents compared by fingerprint with ${current!.name}`, docs: count, copied: kept, written: toWrite, deleted, groupsMoved: labels.moved.length };
+    summary = { mode: 'incremental', reason: `documents compared by fingerprint with ${current!.name}`, docs: count, copied: kept - labels.moved.length, written: toWrite, deleted: toDelete, groupsMoved: labels.moved.length };
   }
   const previous = await switchAlias(client, options.alias, name);
   for (const old of previous) await client.request('DELETE', `/${old}`, undefined, { allow404: true });
@@ -316,35 +317,50 @@ async function cloneIndex(client: OpenSearchClient, current: CurrentIndex, name:
  * Merge every segment that holds deleted records, so that BM25 statistics (document counts and
  * lengths, term frequencies) count the live records only, as in a full write. What may stay is the
  * deletes' tombstones (OpenSearch's soft deletes: records with no field of ours, kept a while for
- * recovery in segments with no live record): they hold no term, so they count in no statistic.
+ * recovery, here in a segment with no live record): they hold no term, so they count in no
+ * statistic (checkStatistics).
  */
 async function expungeDeletes(client: OpenSearchClient, name: string, log: (line: string) => void): Promise<void> {
-  type Segments = { indices: Record<string, { shards: Record<string, Array<{ routing: { primary: boolean }; segments: Record<string, { num_docs: number; deleted_docs: number }> }>> }> };
-  const deletedBesideLive = async (): Promise<number> => {
-    await client.request('POST', `/${name}/_refresh`, undefined, { timeoutMs: SLOW_MS });
-    const res = await client.request<Segments>('GET', `/${name}/_segments`);
-    let n = 0;
-    for (const copies of Object.values(res.indices[name]?.shards ?? {})) {
-      for (const copy of copies) if (copy.routing.primary) for (const seg of Object.values(copy.segments)) if (seg.num_docs > 0) n += seg.deleted_docs;
-    }
-    return n;
-  };
-  const before = await deletedBesideLive();
-  if (before === 0) return;
-  log(`opensearch: merging the segments that hold ${before} deleted records`);
+  await client.request('POST', `/${name}/_refresh`, undefined, { timeoutMs: SLOW_MS });
+  const stats = await client.request<{ _all: { primaries: { docs?: { deleted: number } } } }>('GET', `/${name}/_stats/docs`);
+  const deleted = stats._all.primaries.docs?.deleted ?? 0;
+  if (deleted === 0) return;
+  log(`opensearch: merging the segments that hold the ${deleted} deleted records and tombstones`);
   await client.request('PUT', `/${name}/_settings`, { index: { 'merge.policy.expunge_deletes_allowed': 0 } });
   await client.request('POST', `/${name}/_forcemerge?only_expunge_deletes=true`, undefined, { timeoutMs: SLOW_MS });
   await client.request('PUT', `/${name}/_settings`, { index: { 'merge.policy.expunge_deletes_allowed': null } });
-  const after = await deletedBesideLive();
-  if (after !== 0) throw new Error(`Engine: ${name} still holds ${after} deleted records beside live ones after merging`);
 }
 
-/** Refresh on, refreshed, shards allocated, every record there; then the caller's last look. */
-async function finish(client: OpenSearchClient, name: string, total: number, options: WriteOptions): Promise<void> {
+/**
+ * Check, shard by shard, that the statistics search ranks by count live records only: for each
+ * field of ours, the number of records holding a term of it that Lucene's field statistics give
+ * (deleted records included) equals the number of live ones (a `.+` regexp: records whose text
+ * gave no term count in neither).
+ */
+async function checkStatistics(client: OpenSearchClient, name: string): Promise<void> {
+  const settings = await client.request<Record<string, { settings: Record<string, string> }>>('GET', `/${name}/_settings/index.number_of_shards?flat_settings=true`);
+  const shards = Number(settings[name]!.settings['index.number_of_shards']);
+  for (let shard = 0; shard < shards; shard++) {
+    const preference = encodeURIComponent(`_shards:${shard}|_primary`);
+    for (const field of [TERM_FIELDS.words, TERM_FIELDS.pairs, TERM_FIELDS.sections, 'text', 'paragraph']) {
+      const query = { regexp: { [field]: '.+' } };
+      const res = await client.request<{ hits: { total: { value: number }; hits: Array<{ _id: string }> } }>('POST', `/${name}/_search?preference=${preference}`, { size: 1, _source: false, track_total_hits: true, query }, { timeoutMs: SLOW_MS });
+      const live = res.hits.total.value;
+      if (live === 0) continue;
+      const tv = await client.request<{ term_vectors?: Record<string, { field_statistics?: { doc_count: number } }> }>('POST', `/${name}/_termvectors/${encodeURIComponent(res.hits.hits[0]!._id)}?preference=${preference}`, { fields: [field], field_statistics: true, term_statistics: false, positions: false, offsets: false, payloads: false });
+      const counted = tv.term_vectors?.[field]?.field_statistics?.doc_count;
+      if (counted !== live) throw new Error(`Engine: in ${name} shard ${shard}, ${counted ?? 'no'} records count in the statistics of "${field}", ${live} are live: deleted records were not merged away; write in full (--full)`);
+    }
+  }
+}
+
+/** Refresh on, refreshed, shards allocated, every record there, `check`; then the caller's last look. */
+async function finish(client: OpenSearchClient, name: string, total: number, options: WriteOptions, check?: () => Promise<void>): Promise<void> {
   await client.request('PUT', `/${name}/_settings`, { index: { refresh_interval: '1s' } });
   await client.request('POST', `/${name}/_refresh`, undefined, { timeoutMs: SLOW_MS });
   await client.request('GET', `/_cluster/health/${name}?wait_for_status=yellow&timeout=120s`, undefined, { timeoutMs: SLOW_MS });
   const { count } = await client.request<{ count: number }>('GET', `/${name}/_count`);
   if (count !== total) throw new Error(`Engine: ${name} holds ${count} records after the write, not ${total}`);
+  await check?.();
   await options.beforeSwitch?.(name);
 }
