@@ -327,7 +327,23 @@ async function expungeDeletes(client: OpenSearchClient, name: string, log: (line
   if (deleted === 0) return;
   log(`opensearch: merging the segments that hold the ${deleted} deleted records and tombstones`);
   await client.request('PUT', `/${name}/_settings`, { index: { 'merge.policy.expunge_deletes_allowed': 0 } });
-  await client.request('POST', `/${name}/_forcemerge?only_expunge_deletes=true`, undefined, { timeoutMs: SLOW_MS });
+  // As a task, polled: a merge may outlast any one request's time limit (minutes at this size on
+  // a busy machine), and a node runs one force merge at a time.
+  const t0 = performance.now();
+  const started = await client.request<{ task?: string }>('POST', `/${name}/_forcemerge?only_expunge_deletes=true&wait_for_completion=false`, undefined, { timeoutMs: SLOW_MS });
+  let lastLog = t0;
+  while (started.task) {
+    await new Promise((ok) => setTimeout(ok, 1000));
+    const task = await client.request<{ completed: boolean; error?: { reason?: string } } | null>('GET', `/_tasks/${started.task}`, undefined, { allow404: true });
+    if (task === null || task.completed) {
+      if (task?.error) throw new Error(`Engine: merging ${name} failed: ${task.error.reason ?? 'unknown error'}`);
+      break;
+    }
+    if (performance.now() - lastLog > 10_000) {
+      lastLog = performance.now();
+      log(`opensearch: merging, ${Math.round((lastLog - t0) / 1000)} s`);
+    }
+  }
   await client.request('PUT', `/${name}/_settings`, { index: { 'merge.policy.expunge_deletes_allowed': null } });
 }
 
