@@ -155,7 +155,7 @@ export async function writeOpenSearchIndex(client: OpenSearchClient, index: Sear
     try {
       await step('clone', () => cloneIndex(client, current!, name, options));
       const { count: cloned } = await client.request<{ count: number }>('GET', `/${name}/_count`);
-      if (cloned !== kept + expectDeleted) throw new Error(`Engine: the clone ${name} holds ${cloned} records, not the ${kept + expectDeleted} of ${current!.name}`);
+      if (cloned !== kept + expectDeleted) throw new Error(`Engine: the clone ${name} holds ${cloned} records, not the ${kept + expectDeleted} its document records count in ${current!.name}; write in full (--full)`);
       await options.afterStep?.('clone', name);
       // Deletions first, then their merge, then the writes: the writes then replace no record, so
       // no deleted record can be left in a segment beside the new ones.
