@@ -274,10 +274,13 @@ describe(`incremental writes into OpenSearch`, () => {
     expect(back.written).toBe(recordsOf(before, [removed, modified]));
   });
 
-  it('a different shard count, or --full, writes in full', async () => {
+  it('a different shard count, or --full, writes in full; two shards write incrementally too', async () => {
     const resharded = await write(before, INCR, { shards: 2 });
     expect([resharded.mode, resharded.reason]).toEqual(['full', expect.stringMatching(/primary shard/)]);
-    const forced = await write(after, INCR, { shards: 2, full: true });
+    // Two shards: cloned with two, the statistics checked shard by shard.
+    const again = await write(after, INCR, { shards: 2 });
+    expect([again.mode, again.written, again.deleted]).toEqual(['incremental', recordsOf(after, [modified, added]), recordsOf(before, [removed, modified])]);
+    const forced = await write(before, INCR, { shards: 2, full: true });
     expect([forced.mode, forced.written]).toEqual(['full', forced.records]);
   });
 });
