@@ -21,8 +21,9 @@ import { storeDoc } from '../core/index-file.ts';
 import type { SearchIndex } from '../core/search-index.ts';
 import { BulkWriter, SLOW_MS } from './bulk-writer.ts';
 import type { OpenSearchClient } from './client.ts';
-import { groupLabels } from './group-labels.ts';
-import { CHUNK_ID, DOC_ID, PARAGRAPH_ID, LAYOUT_VERSION, TERM_FIELDS, chunkRecord, docFingerprint, docRecord, indexBody, paragraphRecord, type IndexMeta, type IndexShape } from './layout.ts';
+import { expungeDeletes, checkStatistics } from './expunge-deletes.ts';
+import { incrementalPlan, type CurrentIndex, type IncrementalPlan } from './incremental-plan.ts';
+import { CHUNK_ID, DOC_ID, PARAGRAPH_ID, LAYOUT_VERSION, chunkRecord, docFingerprint, docRecord, indexBody, paragraphRecord, type IndexMeta, type IndexShape } from './layout.ts';
 import { scan } from './scan.ts';
 
 export interface WriteOptions extends IndexShape {
@@ -68,19 +69,6 @@ export interface WriteSummary {
   seconds: number;
   /** Seconds of each step. */
   steps: Record<string, number>;
-}
-
-interface CurrentIndex {
-  name: string;
-  meta: Partial<IndexMeta> | undefined;
-  shards: number;
-  replicas: number;
-}
-
-/** What the current index holds of one document. */
-interface CurrentDoc {
-  fingerprint: string | undefined;
-  records: number;
 }
 
 export async function writeOpenSearchIndex(client: OpenSearchClient, index: SearchIndex, options: WriteOptions): Promise<WriteSummary> {
@@ -235,55 +223,6 @@ function fullWriteReason(currents: CurrentIndex[], meta: IndexMeta, options: Wri
   return null;
 }
 
-interface IncrementalPlan {
-  /** Each document of the build or of the current index, by id: what changed. */
-  docs: Map<string, 'added' | 'changed' | 'removed' | 'unchanged'>;
-  /** Ids of the documents whose records are deleted from the clone (removed and changed). */
-  stale: string[];
-  /** Records of the current index that stay (unchanged documents'). */
-  kept: number;
-  expectDeleted: number;
-  labels: ReturnType<typeof groupLabels>;
-}
-
-/** Compare the build with the current index: documents by fingerprint, then chunk group ids. A string: why a full write instead. */
-async function incrementalPlan(client: OpenSearchClient, current: CurrentIndex, index: SearchIndex, fingerprints: string[]): Promise<IncrementalPlan | string> {
-  const old = new Map<string, CurrentDoc>();
-  for await (const hits of scan<{ id: string; fingerprint?: string; chunks: number; paragraphs: number }>(client, current.name, { query: { term: { kind: 'doc' } }, _source: ['id', 'fingerprint', 'chunks', 'paragraphs'] }, 5000)) {
-    for (const h of hits) old.set(h._source.id, { fingerprint: h._source.fingerprint, records: 1 + h._source.chunks + h._source.paragraphs });
-  }
-  if ([...old.values()].some((d) => d.fingerprint === undefined)) return `${current.name} was written without document fingerprints`;
-  const docs: IncrementalPlan['docs'] = new Map();
-  index.docs.forEach((d, i) => {
-    const was = old.get(d.meta.id);
-    docs.set(d.meta.id, !was ? 'added' : was.fingerprint === fingerprints[i] ? 'unchanged' : 'changed');
-  });
-  for (const id of old.keys()) if (!docs.has(id)) docs.set(id, 'removed');
-  const stale = [...docs].filter(([, v]) => v === 'removed' || v === 'changed').map(([id]) => id);
-  const expectDeleted = stale.reduce((n, id) => n + old.get(id)!.records, 0);
-  let kept = 0;
-  for (const [id, v] of docs) if (v === 'unchanged') kept += old.get(id)!.records;
-
-  // The group id of every chunk kept from the current index.
-  const currentGroup = new Int32Array(index.chunks.length).fill(-1);
-  let maxCurrent = -1;
-  let labelled = 0;
-  const body = { query: { bool: { filter: [{ term: { kind: 'chunk' } }], must_not: stale.length > 0 ? [{ terms: { docId: stale } }] : [] } }, _source: false, docvalue_fields: ['id', 'group'] };
-  for await (const hits of scan<unknown>(client, current.name, body, 5000)) {
-    for (const h of hits) {
-      const row = index.chunkById.get(h.fields!.id![0] as string);
-      const group = h.fields!.group![0] as number;
-      maxCurrent = Math.max(maxCurrent, group);
-      if (row === undefined || docs.get(index.chunks[row]!.docId) !== 'unchanged') continue;
-      currentGroup[row] = group;
-      labelled++;
-    }
-  }
-  const keptChunks = index.docs.reduce((n, d) => n + (docs.get(d.meta.id) === 'unchanged' ? d.chunks.length : 0), 0);
-  if (labelled !== keptChunks) return `${current.name} holds ${labelled} chunk records of the unchanged documents, not ${keptChunks}`;
-  return { docs, stale, kept, expectDeleted, labels: groupLabels(index.keyword.groups, currentGroup, maxCurrent) };
-}
-
 /** The records of document `d`: the document, its paragraphs, its chunks with group ids `groupOf[row]`. */
 async function writeDoc(writer: BulkWriter, index: SearchIndex, d: number, fingerprint: string, groupOf: Int32Array): Promise<void> {
   const doc = index.docs[d]!;
@@ -311,63 +250,6 @@ async function cloneIndex(client: OpenSearchClient, current: CurrentIndex, name:
     if (!wasBlocked) await client.request('PUT', `/${current.name}/_settings`, { index: { 'blocks.write': null } });
   }
   await client.request('PUT', `/${name}/_settings`, { index: { 'blocks.write': null, refresh_interval: '-1' } });
-}
-
-/**
- * Merge every segment that holds deleted records, so that BM25 statistics (document counts and
- * lengths, term frequencies) count the live records only, as in a full write. What may stay is the
- * deletes' tombstones (OpenSearch's soft deletes: records with no field of ours, kept a while for
- * recovery, here in a segment with no live record): they hold no term, so they count in no
- * statistic (checkStatistics).
- */
-async function expungeDeletes(client: OpenSearchClient, name: string, log: (line: string) => void): Promise<void> {
-  await client.request('POST', `/${name}/_refresh`, undefined, { timeoutMs: SLOW_MS });
-  const stats = await client.request<{ _all: { primaries: { docs?: { deleted: number } } } }>('GET', `/${name}/_stats/docs`);
-  const deleted = stats._all.primaries.docs?.deleted ?? 0;
-  if (deleted === 0) return;
-  log(`opensearch: merging the segments that hold the ${deleted} deleted records and tombstones`);
-  await client.request('PUT', `/${name}/_settings`, { index: { 'merge.policy.expunge_deletes_allowed': 0 } });
-  // As a task, polled: a merge may outlast any one request's time limit (minutes at this size on
-  // a busy machine), and a node runs one force merge at a time.
-  const t0 = performance.now();
-  const started = await client.request<{ task?: string }>('POST', `/${name}/_forcemerge?only_expunge_deletes=true&wait_for_completion=false`, undefined, { timeoutMs: SLOW_MS });
-  let lastLog = t0;
-  while (started.task) {
-    await new Promise((ok) => setTimeout(ok, 1000));
-    const task = await client.request<{ completed: boolean; error?: { reason?: string } } | null>('GET', `/_tasks/${started.task}`, undefined, { allow404: true });
-    if (task === null || task.completed) {
-      if (task?.error) throw new Error(`Engine: merging ${name} failed: ${task.error.reason ?? 'unknown error'}`);
-      break;
-    }
-    if (performance.now() - lastLog > 10_000) {
-      lastLog = performance.now();
-      log(`opensearch: merging, ${Math.round((lastLog - t0) / 1000)} s`);
-    }
-  }
-  await client.request('PUT', `/${name}/_settings`, { index: { 'merge.policy.expunge_deletes_allowed': null } });
-}
-
-/**
- * Check, shard by shard, that the statistics search ranks by count live records only: for each
- * field of ours, the number of records holding a term of it that Lucene's field statistics give
- * (deleted records included) equals the number of live ones (a `.+` regexp: records whose text
- * gave no term count in neither).
- */
-async function checkStatistics(client: OpenSearchClient, name: string): Promise<void> {
-  const settings = await client.request<Record<string, { settings: Record<string, string> }>>('GET', `/${name}/_settings/index.number_of_shards?flat_settings=true`);
-  const shards = Number(settings[name]!.settings['index.number_of_shards']);
-  for (let shard = 0; shard < shards; shard++) {
-    const preference = encodeURIComponent(`_shards:${shard}|_primary`);
-    for (const field of [TERM_FIELDS.words, TERM_FIELDS.pairs, TERM_FIELDS.sections, 'text', 'paragraph']) {
-      const query = { regexp: { [field]: '.+' } };
-      const res = await client.request<{ hits: { total: { value: number }; hits: Array<{ _id: string }> } }>('POST', `/${name}/_search?preference=${preference}`, { size: 1, _source: false, track_total_hits: true, query }, { timeoutMs: SLOW_MS });
-      const live = res.hits.total.value;
-      if (live === 0) continue;
-      const tv = await client.request<{ term_vectors?: Record<string, { field_statistics?: { doc_count: number } }> }>('POST', `/${name}/_termvectors/${encodeURIComponent(res.hits.hits[0]!._id)}?preference=${preference}`, { fields: [field], field_statistics: true, term_statistics: false, positions: false, offsets: false, payloads: false });
-      const counted = tv.term_vectors?.[field]?.field_statistics?.doc_count;
-      if (counted !== live) throw new Error(`Engine: in ${name} shard ${shard}, ${counted ?? 'no'} records count in the statistics of "${field}", ${live} are live: deleted records were not merged away; write in full (--full)`);
-    }
-  }
 }
 
 /** Refresh on, refreshed, shards allocated, every record there, `check`; then the caller's last look. */
