@@ -41,6 +41,8 @@ and MRR@10 / nDCG@10 of the embedded engine and of OpenSearch per mode, and /api
                  --index data/scale10 --counts-base data/scale (each must be exactly 10x)
   --alias NAME   the alias written and read (default bench-opensearch); with --reuse, e.g. the
                  alias \`npm run index:opensearch\` wrote (OPENSEARCH_INDEX, default ofsted-chunks)
+  --incremental  write incrementally over the index an earlier run wrote (a clone with only the
+                 changed documents written: opensearch/write-index.ts) instead of in full
   -h, --help     show this help`;
 
 
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
       shards: { type: 'string', default: '1' },
       modes: { type: 'string', default: 'keyword,semantic,hybrid' },
       reuse: { type: 'boolean', default: false },
+      incremental: { type: 'boolean', default: false },
       knn: { type: 'string', default: 'auto' },
       similar: { type: 'string', default: '40' },
       alias: { type: 'string', default: 'bench-opensearch' },
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
   if (values.reuse) {
     const built = (await engine.view()).info.buildId;
     if (built !== index.manifest.buildId) throw new Error(`--reuse: the alias ${alias} holds build ${built}, not ${index.manifest.buildId} of ${values.index}; run without --reuse`);
-  } else written = await writeOpenSearchIndex(client, index, { alias, shards: Number(values.shards), replicas: 0, log: (l) => process.stderr.write(`${l}\n`) });
+  } else written = await writeOpenSearchIndex(client, index, { alias, shards: Number(values.shards), replicas: 0, full: !values.incremental, log: (l) => process.stderr.write(`${l}\n`) });
   const embedded = new SearchEngine(index, embedder);
   const remote = new EngineSearch(engine, embedder);
   const run = { embedded: (q: string, mode: SearchMode) => embedded.search({ q, mode, limit: 100 }), opensearch: (q: string, mode: SearchMode) => remote.search({ q, mode, limit: 100 }) };
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
     `OpenSearch (k-NN ${values.knn}) against the embedded engine, ${machineLine()}; load average ${loadLine(loadBefore)} before the queries, ${loadLine(loadavg())} after; ${index.docs.length} documents, ${index.chunks.length} chunks; ${queries.length} queries of ${values.set} per mode; ${new Date().toISOString().slice(0, 10)}`,
     '',
     written
-      ? `Index into OpenSearch (${client.url}, ${values.shards} shard(s), 0 replicas): ${written.records} records (${written.documents} documents, ${written.paragraphs} paragraphs, ${written.chunks} chunks with vectors) in ${written.seconds} s, alias switched.`
+      ? `Index into OpenSearch (${client.url}, ${values.shards} shard(s), 0 replicas): ${written.records} records (${written.documents} documents, ${written.paragraphs} paragraphs, ${written.chunks} chunks with vectors), ${written.mode} write (${written.written} written, ${written.copied} kept, ${written.deleted} deleted), in ${written.seconds} s, alias switched.`
       : `OpenSearch (${client.url}): the index an earlier run wrote (--reuse, alias ${alias}), build ${index.manifest.buildId}.`,
     '',
     '| mode | engine | p50 ms | p95 ms | MRR@10 | nDCG@10 |',

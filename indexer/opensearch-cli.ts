@@ -1,8 +1,10 @@
 /**
- * npm run index:opensearch -- [--index DIR] [--corpus DIR] [--shards N] [--replicas N] [--json]
+ * npm run index:opensearch -- [--index DIR] [--corpus DIR] [--shards N] [--replicas N] [--full] [--json]
  * Writes the saved index (INDEX_DIR; with --corpus, built or updated first as `npm run index`
- * does) into a new OpenSearch index and switches the alias (OPENSEARCH_INDEX) to it atomically,
- * deleting the index it replaced. Progress (counts, rate, ETA) on stderr; a summary on stdout.
+ * does) into a new OpenSearch index - a clone of the current one with only the changed documents
+ * written, when it can (opensearch/write-index.ts) - and switches the alias (OPENSEARCH_INDEX) to
+ * it atomically, deleting the index it replaced. Progress (counts, rate, ETA) on stderr; a summary
+ * on stdout.
  */
 import { config } from '../core/config.ts';
 import { OpenSearchClient } from '../opensearch/client.ts';
@@ -11,13 +13,17 @@ import { cliArgs } from '../scripts/cli.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { buildIndex } from './build.ts';
 
-const USAGE = `usage: npm run index:opensearch -- [--index DIR] [--corpus DIR] [--shards N] [--replicas N] [--json]
+const USAGE = `usage: npm run index:opensearch -- [--index DIR] [--corpus DIR] [--shards N] [--replicas N] [--full] [--json]
 Writes the saved index into OpenSearch (OPENSEARCH_URL) as a new index, then switches the alias
-(OPENSEARCH_INDEX) to it in one atomic request and deletes the index it replaced.
+(OPENSEARCH_INDEX) to it in one atomic request and deletes the index it replaced. Incremental when
+the alias already serves an index of the same layout, embedder and shards: that index is cloned and
+only documents added, changed or removed since (by content fingerprint) are written or deleted.
+The same build as the one served: nothing is written.
   --index DIR      folder of the saved index (default INDEX_DIR, else ./data)
   --corpus DIR     build or update the saved index from this folder of reports first
   --shards N       primary shards of the new index (default 1)
   --replicas N     replicas of each shard (default 0; 1 or more on a cluster of several nodes)
+  --full           write every record, even when an incremental write is possible
   --json           print the summary as one JSON line
   -h, --help       show this help`;
 
@@ -28,6 +34,7 @@ async function main(): Promise<void> {
       corpus: { type: 'string' },
       shards: { type: 'string', default: '1' },
       replicas: { type: 'string', default: '0' },
+      full: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -46,10 +53,15 @@ async function main(): Promise<void> {
   if (values.corpus) await buildIndex({ corpusDir: values.corpus, indexDir, log });
   const index = await loadIndex(indexDir);
   const client = new OpenSearchClient(cfg.opensearch);
-  const summary = await writeOpenSearchIndex(client, index, { alias: cfg.opensearch.index, shards, replicas, log });
+  const summary = await writeOpenSearchIndex(client, index, { alias: cfg.opensearch.index, shards, replicas, full: values.full, log });
+  const s = summary;
   process.stdout.write(values.json
     ? `${JSON.stringify(summary)}\n`
-    : `Wrote ${summary.documents} documents, ${summary.paragraphs} paragraphs and ${summary.chunks} chunks into ${summary.index} in ${summary.seconds}s; alias ${summary.alias} now points to it.\n`);
+    : s.mode === 'unchanged'
+      ? `${s.alias} already points to ${s.index}, of this build (${s.documents} documents); nothing written.\n`
+      : `${s.mode === 'full' ? 'Full' : 'Incremental'} write (${s.reason}) of ${s.documents} documents, ${s.paragraphs} paragraphs and ${s.chunks} chunks into ${s.index} in ${s.seconds}s: ` +
+        `${s.written} records written, ${s.copied} kept from the previous index, ${s.deleted} deleted, ${s.groupsMoved} chunks rewritten for a new group id ` +
+        `(documents: ${s.docs.added} added, ${s.docs.changed} changed, ${s.docs.removed} removed, ${s.docs.unchanged} unchanged); alias ${s.alias} now points to it.\n`);
 }
 
 main().catch((err: unknown) => {

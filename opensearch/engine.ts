@@ -21,21 +21,7 @@ import type { Chunk, DocMeta, Paragraph, ProcessedDoc } from '../core/types.ts';
 import { IndexGone, isIndexGone, Unreachable, type OpenSearchClient, type OpenSearchError } from './client.ts';
 import { clauseQuery, coordinated, keywordDsl, unitQuery, type Dsl, type KeywordDsl, type WeightProbe } from './keyword-query.ts';
 import { aliasTargetsPath, CHUNK_ID, DOC_ID, LAYOUT_VERSION, pairToken, TERM_FIELDS, type IndexMeta } from './layout.ts';
-
-interface Hit<S> {
-  _id: string;
-  _score: number | null;
-  _source: S;
-  fields?: Record<string, unknown[]>;
-  sort?: unknown[];
-}
-
-interface SearchResult<S> {
-  timed_out?: boolean;
-  _shards?: { total: number; failed: number };
-  hits: { total?: { value: number; relation: string }; hits: Array<Hit<S>> };
-  aggregations?: { groups?: { value: number } };
-}
+import { scan, whole, type Hit, type SearchResult } from './scan.ts';
 
 interface ChunkKey {
   text?: string;
@@ -55,8 +41,6 @@ function keyOf(h: Hit<ChunkKey>): ScoredChunk {
   return { id: f.id![0] as string, docId: f.docId![0] as string, group: f.group![0] as number, score: h._score ?? 0 };
 }
 
-/** Records fetched per page when streaming. */
-const PAGE = 1000;
 /** HNSW candidates explored per query (more: closer to exact nearest neighbours, slower). */
 const EF_SEARCH = 512;
 /**
@@ -65,8 +49,6 @@ const EF_SEARCH = 512;
  * boilerplate chunks; docs/scale-out.md), and exact costs tens of ms at this size. Past it, HNSW.
  */
 const EXACT_KNN_MAX_CHUNKS = 100_000;
-/** How long a point in time is kept between pages. */
-const KEEP_ALIVE = '1m';
 /** Chunk counts kept per index (coordination weights). */
 const MAX_COUNTS = 50_000;
 /** Runs of one request on successive builds, when rebuilds switch the alias again and again under it. */
@@ -453,43 +435,5 @@ class OpenSearchView implements EngineView {
       }
       yield [...byDoc].map(([docId, paragraphs]) => ({ docId, paragraphs }));
     }
-  }
-}
-
-/**
- * A search answer only when every shard answered in time: a partial answer (a node lost, shards
- * not yet re-routed) would be wrong data, so it is a 503 and the client may try again.
- */
-function whole<S>(r: SearchResult<S>): SearchResult<S> {
-  if (r.timed_out || (r._shards && r._shards.failed > 0)) {
-    throw new AppError('engine_unavailable', `Engine: OpenSearch answered from ${r._shards ? r._shards.total - r._shards.failed : '?'} of ${r._shards?.total ?? '?'} shards${r.timed_out ? ' (timed out)' : ''}; try again`);
-  }
-  return r;
-}
-
-/**
- * Every hit of a query, a page at a time, from one point in time (a consistent snapshot whatever
- * is written meanwhile), ordered by record id with search_after: no cap on how many.
- */
-async function* scan<S>(client: OpenSearchClient, index: string, body: Record<string, unknown>): AsyncIterable<Array<Hit<S>>> {
-  const pit = await client.request<{ pit_id: string }>('POST', `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}`);
-  try {
-    let after: unknown[] | undefined;
-    for (;;) {
-      const res = whole(await client.request<SearchResult<S>>('POST', '/_search', {
-        ...body,
-        size: PAGE,
-        track_total_hits: false,
-        pit: { id: pit.pit_id, keep_alive: KEEP_ALIVE },
-        sort: [{ id: 'asc' }],
-        ...(after ? { search_after: after } : {}),
-      }));
-      const hits = res.hits.hits;
-      if (hits.length > 0) yield hits;
-      if (hits.length < PAGE) break;
-      after = hits[hits.length - 1]!.sort;
-    }
-  } finally {
-    await client.request('DELETE', '/_search/point_in_time', { pit_id: [pit.pit_id] }, { allow404: true }).catch(() => {});
   }
 }

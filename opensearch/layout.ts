@@ -8,9 +8,10 @@
  * Vectors are knn_vector, HNSW in the lucene engine, cosine similarity. Filter metadata (council,
  * year, type, judgements) is on every record, for any tool reading the index.
  */
+import { createHash } from 'node:crypto';
 import type { EmbedderInfo } from '../core/types.ts';
 import { councilKey } from '../core/filters.ts';
-import { indexTerms } from '../core/keyword-index.ts';
+import { indexTerms, KEYWORD_FORMAT_VERSION } from '../core/keyword-index.ts';
 import type { StoredDoc } from '../core/index-file.ts';
 import type { Chunk, DocMeta, Paragraph } from '../core/types.ts';
 
@@ -130,11 +131,28 @@ export interface DocRecord {
   source: string;
   chunks: number;
   paragraphs: number;
+  /** What every record of the document is made from (docFingerprint): the incremental write compares it. */
+  fingerprint: string;
   stored: StoredDoc;
 }
 
-export function docRecord(stored: StoredDoc): DocRecord & Record<string, unknown> {
-  return { kind: 'doc', id: stored.meta.id, source: stored.meta.source, chunks: stored.chunks.length, paragraphs: stored.paragraphs.length, ...metaFields(stored.meta), stored };
+export function docRecord(stored: StoredDoc, fingerprint: string): DocRecord & Record<string, unknown> {
+  return { kind: 'doc', id: stored.meta.id, source: stored.meta.source, chunks: stored.chunks.length, paragraphs: stored.paragraphs.length, fingerprint, ...metaFields(stored.meta), stored };
+}
+
+/**
+ * SHA-256 of what a document's records are made from, but for its chunks' near-identical groups:
+ * the layout and keyword-format versions (how records and index terms are derived), the document
+ * as saved (metadata with the file's content hash and catalog entry, text, paragraph and chunk
+ * offsets) and its chunks' vectors. Equal fingerprints: equal doc, paragraph and chunk records.
+ * (Groups are global: opensearch/group-labels.ts.)
+ */
+export function docFingerprint(stored: StoredDoc, vectors: Float32Array): string {
+  const hash = createHash('sha256');
+  hash.update(`layout ${LAYOUT_VERSION} keyword ${KEYWORD_FORMAT_VERSION} dim ${vectors.length / Math.max(1, stored.chunks.length)}\n`);
+  hash.update(JSON.stringify(stored));
+  hash.update(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+  return hash.digest('hex');
 }
 
 export interface ParagraphRecord {

@@ -25,7 +25,7 @@ import { DOC_ID } from '../opensearch/layout.ts';
 import { createApp } from '../server/app.ts';
 import { loadIndex, loadIndexEmbedder } from '../server/load-index.ts';
 import { Service } from '../server/service.ts';
-import { readerRole, type Credentials, type UserName } from '../scripts/opensearch/security.ts';
+import { indexerRole, readerRole, type Credentials, type UserName } from '../scripts/opensearch/security.ts';
 import { CORPUS_DIR, ROOT, ensureCorpusIndex } from './helpers/corpus-index.ts';
 import { openSearchProduct, writeTestIndex } from './helpers/opensearch.ts';
 
@@ -159,6 +159,10 @@ describe(`a secured cluster of its own (TLS, users, roles) on port ${PORT}`, () 
     const block = /```json\n([\s\S]*?)\n```/.exec(security);
     expect(block, 'a json block in the Security section of docs/scale-out.md').not.toBeNull();
     expect(JSON.parse(block![1]!)).toEqual(readerRole('ofsted-chunks'));
+    // And the indexer's role, given after it, is the one the cluster holds.
+    const indexer = /```json\n([\s\S]*?)\n```/.exec(security.slice(security.indexOf("**The indexer's role**")));
+    expect(indexer, "the indexer's json block in the Security section of docs/scale-out.md").not.toBeNull();
+    expect(JSON.parse(indexer![1]!)).toEqual(indexerRole('ofsted-chunks'));
   });
 
   for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {

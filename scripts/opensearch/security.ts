@@ -70,7 +70,8 @@ export function readerRole(alias: string): Role {
 /** The indexer's role: what opensearch/write-index.ts sends, on the alias and its builds only. */
 export function indexerRole(alias: string): Role {
   return {
-    cluster_permissions: ['cluster:monitor/health', 'indices:data/write/bulk'],
+    // The merge of an incremental write's deletions runs as a task the indexer polls.
+    cluster_permissions: ['cluster:monitor/health', 'indices:data/write/bulk', 'cluster:monitor/task/get'],
     index_permissions: [
       {
         index_patterns: patterns(alias),
@@ -83,6 +84,12 @@ export function indexerRole(alias: string): Role {
           'indices:admin/aliases',
           'indices:admin/aliases/get',
           'indices:admin/delete',
+          // Incremental writes (opensearch/write-index.ts): the clone, the write block read back, the merge, `_meta`, field statistics.
+          'indices:admin/resize',
+          'indices:monitor/settings/get',
+          'indices:admin/forcemerge',
+          'indices:admin/mapping/put',
+          'indices:monitor/stats',
         ],
       },
     ],
