@@ -84,7 +84,8 @@ export function indexerRole(alias: string): Role {
           'indices:admin/aliases',
           'indices:admin/aliases/get',
           'indices:admin/delete',
-          // Incremental writes (opensearch/write-index.ts): the clone, the write block read back, the merge, `_meta`, field statistics.
+          // Incremental writes (opensearch/write-index.ts): the current index's mapping (its build), the clone, the write block read back, the merge, `_meta`, field statistics.
+          'indices:admin/mappings/get',
           'indices:admin/resize',
           'indices:monitor/settings/get',
           'indices:admin/forcemerge',
