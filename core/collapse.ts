@@ -1,7 +1,7 @@
 /**
  * Near-identical chunks (the same boilerplate in many reports) shown once: the best chunk of each
- * group is kept, the others counted on it. Shared by both engines' searches (core/search.ts,
- * core/engine-search.ts).
+ * group is kept, the others counted on it. Used by the product's search (core/engine-search.ts)
+ * whichever engine holds the index.
  */
 
 export type Collapsed<R> = R & { duplicates: number; others: number[] };

@@ -1,9 +1,10 @@
 /**
- * The product over an Engine (core/engine.ts): search in three modes, every mention, the
- * document list and the reader, with the same JSON contract (core/api-schema.ts) as the embedded
- * engine (core/search.ts, core/mentions.ts, core/documents.ts). The engine only finds candidates;
- * the query language, filters and facets, understanding, fusion, near-duplicate collapsing,
- * snippets, citations, phrase checks and counting are the shared modules of core/.
+ * The product over an engine (core/engine.ts): search in three modes, every mention, the
+ * document list and the reader, a council's record and similar paragraphs, answered in the JSON
+ * contract of core/api-schema.ts whichever engine holds the index (core/embedded-engine.ts in this
+ * process, opensearch/engine.ts on a cluster). The engine only finds candidates; the query
+ * language, filters and facets, understanding, fusion, near-duplicate collapsing, snippets,
+ * citations, phrase checks and counting are the shared modules of core/.
  */
 import type { CouncilResponse, DocumentResponse, DocumentsResponse, SimilarResponse, ResultItem, SearchMode, SearchResponse } from './api-types.ts';
 import { councilDocs, councilFilter, councilRecordOf } from './council.ts';
@@ -27,7 +28,7 @@ import { collapseGroups, type Collapsed as CollapsedOf } from './collapse.ts';
 import { councilNames, meaningText, NOTHING_UNDERSTOOD, understand, unlessFiltered, type Understood } from './understand.ts';
 import type { DocMeta, Paragraph, ProcessedDoc } from './types.ts';
 
-/** As core/search.ts: candidates ranked per query. */
+/** Candidates ranked per query (more only when a page asks for them). */
 const CANDIDATES = 1000;
 
 interface Ranked {
@@ -199,7 +200,7 @@ export class EngineSearch {
     };
   }
 
-  /** As SearchEngine.understood: councils and years named in the text, as score factors per document; and every council named (`named`, filters or not). */
+  /** Councils and years named in the text that the filters do not already fix, as score factors per document; and every council named (`named`, filters or not). */
   protected understood(view: EngineView, parsed: ParsedQuery, filters: Filters): { understood: Understood; boosts: Map<string, number>; named: string[] } {
     const read = understand(parsed, docsOf(view).councils);
     const understood = unlessFiltered(read, filters);

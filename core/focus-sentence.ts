@@ -2,7 +2,7 @@
  * For results with no matching words (found by meaning only): the sentence most similar to the
  * query, so the snippet centres on it. Each sentence compared costs a model call, so only the
  * first FOCUS_RESULTS such results of a page get it, over their first FOCUS_SENTENCES sentences.
- * Shared by both engines' searches (core/search.ts, core/engine-search.ts).
+ * Used by the product's search (core/engine-search.ts) whichever engine holds the index.
  */
 import type { Embedder } from './embedder.ts';
 import { sentenceSpans } from './sentences.ts';

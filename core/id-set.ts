@@ -2,7 +2,7 @@
  * A Set of small non-negative integer ids (near-identical group ids of keyword matches) that is
  * cheap to make: membership is a bitmap and the ids a typed list, and the Set's own entries are
  * filled from the list only when it is iterated or changed. A keyword search counts tens of
- * thousands of groups per query while its caller asks `size` and a few `has` (core/search.ts);
+ * thousands of groups per query while its caller asks `size` and a few `has` (core/engine-search.ts);
  * adding each id to a hash set was half of the query's time. It is a Set in every use but its
  * constructor (a test's toEqual against a plain Set looks at that: compare `new Set(it)`).
  */

@@ -1,8 +1,8 @@
 /**
  * Two priorities on the one main thread. Keyword searches (a few milliseconds each) run as soon
  * as their request is read. Everything long is background work: every-mention counts (a generator
- * that yields between small steps, core/mentions.ts mentionsInSteps), the rows of CSV exports, the
- * main-thread stages of meaning searches (core/search.ts SearchRequest.pause). Background work
+ * that yields between small steps, core/mentions.ts findMentionsInSteps, MentionsRequest.steps), the rows of CSV exports, the
+ * main-thread stages of meaning searches (core/search-request.ts SearchRequest.pause). Background work
  * runs only in turns, shared by all background work in the process, each turn a piece of at most
  * about a slice, first come first served within two ranks: the stages of meaning searches (a
  * person waits for that page; at most SEMANTIC_CONCURRENCY of them are under way, so they cannot
