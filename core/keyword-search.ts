@@ -173,28 +173,29 @@ function isPhrase(u: Unit): boolean {
 
 /** Index terms within the allowed edit distance of an unknown stem, closest then most frequent first. */
 function fuzzyTerms(words: InvertedIndex, stem: string): number[] {
-  return fuzzyExpansions(stem, words.terms.map((term, id) => ({ term, id, df: words.df(id) }))).map((f) => f.id);
+  return fuzzyExpansions(stem, words.terms, (id) => words.df(id));
 }
 
 /**
- * The typo expansions of a stem no chunk has, from candidate index terms with their chunk
- * counts: those within the allowed edit distance (fuzzyFor), closest then most frequent first,
- * at most MAX_FUZZY. The one rule for both engines (OpenSearch's candidates come from its term
- * suggester).
+ * The typo expansions of a stem no chunk has, as positions in `terms` (candidate index terms,
+ * `df` giving each one's chunk count): those within the allowed edit distance (fuzzyFor), closest
+ * then most frequent first, at most MAX_FUZZY. The one rule for both engines (OpenSearch's
+ * candidates come from its term suggester). Candidates are read in place: the embedded engine
+ * passes its whole term dictionary.
  */
-export function fuzzyExpansions<T extends { term: string; df: number }>(stem: string, candidates: readonly T[]): T[] {
+export function fuzzyExpansions(stem: string, terms: readonly string[], df: (i: number) => number): number[] {
   const max = fuzzyFor(stem, 5);
   if (max === 0) return [];
-  const found: Array<{ c: T; d: number }> = [];
-  for (const c of candidates) {
-    if (Math.abs(c.term.length - stem.length) > max || /\s/.test(c.term)) continue;
-    const d = editDistance(stem, c.term, max);
-    if (d <= max) found.push({ c, d });
-  }
+  const found: Array<{ i: number; d: number }> = [];
+  terms.forEach((t, i) => {
+    if (Math.abs(t.length - stem.length) > max || /\s/.test(t)) return;
+    const d = editDistance(stem, t, max);
+    if (d <= max) found.push({ i, d });
+  });
   return found
-    .sort((a, b) => a.d - b.d || b.c.df - a.c.df)
+    .sort((a, b) => a.d - b.d || df(b.i) - df(a.i))
     .slice(0, MAX_FUZZY)
-    .map((f) => f.c);
+    .map((f) => f.i);
 }
 
 /** Optimal-string-alignment distance (a transposition is one edit), or max + 1 once above max. */

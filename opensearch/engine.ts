@@ -297,8 +297,8 @@ class OpenSearchView implements EngineView {
     })));
     res.forEach((r, i) => {
       const options = (r as { suggest?: { typo?: Array<{ options: Array<{ text: string; freq: number }> }> } }).suggest?.typo?.[0]?.options ?? [];
-      const picked = fuzzyExpansions(ask[i]!, options.map((o) => ({ term: o.text, df: o.freq })));
-      if (picked.length > 0) out.set(ask[i]!, picked.map((p) => p.term));
+      const picked = fuzzyExpansions(ask[i]!, options.map((o) => o.text), (k) => options[k]!.freq);
+      if (picked.length > 0) out.set(ask[i]!, picked.map((k) => options[k]!.text));
     });
     return out;
   }
