@@ -6,7 +6,7 @@
  * a passage's rarest terms and pairs ("children in care council", "graded care profile") name
  * what it is about.
  */
-import { indexTerms, KeywordIndex, pairTerms } from './keyword-index.ts';
+import { indexTerms, pairTerms, type KeywordIndex } from './keyword-index.ts';
 import { luceneIdf } from './inverted-index.ts';
 import { sentenceSpans } from './sentences.ts';
 
@@ -39,19 +39,12 @@ export function keywordCounts(keyword: KeywordIndex): TermCounts {
   return { size: keyword.size, df: (part, term) => keyword[part].df(keyword[part].termId(term)) };
 }
 
-/** A passage's index terms and pairs (what distinctiveTerms reads; another engine fetches their counts). */
-export function passageTerms(text: string): { words: string[]; pairs: string[] } {
-  const all = indexTerms(text);
-  return { words: all, pairs: pairTerms(all) };
-}
-
 /**
  * The passage's distinctive terms, best first: single terms, then pairs, each ranked by tf x idf.
  * Numbers are left out (paragraph numbers, years, figures say nothing of the topic), and the
  * terms of the topic sentence count twice.
  */
-export function distinctiveTerms(keyword: KeywordIndex | TermCounts, text: string, opts: MoreLikeThisOptions = {}): DistinctiveTerm[] {
-  const counts = keyword instanceof KeywordIndex ? keywordCounts(keyword) : keyword;
+export function distinctiveTerms(counts: TermCounts, text: string, opts: MoreLikeThisOptions = {}): DistinctiveTerm[] {
   const all = indexTerms(text);
   const maxShare = opts.maxDocShare ?? 0.1;
   const minDf = opts.minDocFreq ?? 5;

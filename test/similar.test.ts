@@ -14,7 +14,7 @@ import { createApp } from '../server/app.ts';
 import { loadIndex } from '../server/load-index.ts';
 import { Service } from '../server/service.ts';
 import { dotRow } from '../core/vectors.ts';
-import { distinctiveTerms, moreLikeThisScores } from '../core/more-like-this.ts';
+import { distinctiveTerms, keywordCounts, moreLikeThisScores } from '../core/more-like-this.ts';
 import { CORPUS_DIR, ensureCorpusIndex } from './helpers/corpus-index.ts';
 
 let app: Hono;
@@ -124,7 +124,7 @@ describe('word evidence: the distinctive terms of the paragraph', () => {
   it('are its rarer terms and pairs, without numbers, with the topic sentence counted twice', () => {
     const row = index.chunkById.get(hackneyCareLeavers())!;
     const text = index.chunks[row]!.text;
-    const terms = distinctiveTerms(index.keyword, text);
+    const terms = distinctiveTerms(keywordCounts(index.keyword), text);
     expect(terms.length).toBeGreaterThan(0);
     for (const t of terms) {
       const ii = t.part === 'words' ? index.keyword.words : index.keyword.pairs;
@@ -134,8 +134,8 @@ describe('word evidence: the distinctive terms of the paragraph', () => {
     }
     // Weights are tf x idf: a term of the first sentence counts once more than it occurs.
     const first = 'Care leavers praised their personal advisers. Inspectors visited several district offices.';
-    const once = distinctiveTerms(index.keyword, first).find((t) => t.term === 'advis');
-    const plain = distinctiveTerms(index.keyword, 'Inspectors visited several district offices. Care leavers praised their personal advisers.').find((t) => t.term === 'advis');
+    const once = distinctiveTerms(keywordCounts(index.keyword), first).find((t) => t.term === 'advis');
+    const plain = distinctiveTerms(keywordCounts(index.keyword), 'Inspectors visited several district offices. Care leavers praised their personal advisers.').find((t) => t.term === 'advis');
     expect(once && plain).toBeTruthy();
     expect(once!.weight).toBeCloseTo(2 * plain!.weight, 5);
     // The paragraph scores highest for its own terms.
@@ -147,7 +147,7 @@ describe('word evidence: the distinctive terms of the paragraph', () => {
     const id = hackneyCareLeavers();
     const row = index.chunkById.get(id)!;
     const r = await get<SimilarResponse>(similarUrl(id, '&limit=20'));
-    const words = moreLikeThisScores(index.keyword, distinctiveTerms(index.keyword, index.chunks[row]!.text));
+    const words = moreLikeThisScores(index.keyword, distinctiveTerms(keywordCounts(index.keyword), index.chunks[row]!.text));
     for (const x of r.results) {
       const other = index.chunkById.get(x.id)!;
       const expected = cosine(row, other) + 0.4 * Math.min(1, words[other]! / words[row]!);
