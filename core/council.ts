@@ -14,6 +14,11 @@ import { citation } from './citation.ts';
 import { readerUrl } from './result-item.ts';
 import type { DocMeta } from './types.ts';
 
+/** The council a path names (`East_Sussex` or `East Sussex`). */
+function askedName(name: string): string {
+  return name.replace(/_/g, ' ');
+}
+
 /** A report with its sizes, as both engines list them. */
 export interface CouncilDoc {
   meta: DocMeta;
@@ -23,7 +28,7 @@ export interface CouncilDoc {
 
 /** The reports of the council `name` (and its predecessors or successors), oldest first; not_found if none. */
 export function councilDocs<D extends { meta: DocMeta }>(docs: readonly D[], name: string): D[] {
-  const keys = councilKeys(name.replace(/_/g, ' '));
+  const keys = councilKeys(askedName(name));
   const out = docs
     .filter((d) => d.meta.council !== null && keys.has(councilKey(d.meta.council)))
     .sort((a, b) => (a.meta.date ?? '').localeCompare(b.meta.date ?? '') || a.meta.source.localeCompare(b.meta.source));
@@ -33,7 +38,7 @@ export function councilDocs<D extends { meta: DocMeta }>(docs: readonly D[], nam
 
 /** The filter of a theme's mentions for the council's record: every report of the council (`name` as asked for). */
 export function councilFilter(name: string): { council: string[] } {
-  return { council: [name.replace(/_/g, ' ')] };
+  return { council: [askedName(name)] };
 }
 
 /**
@@ -41,7 +46,7 @@ export function councilFilter(name: string): { council: string[] } {
  * mention of it in them (core/mentions.ts, filtered by councilFilter).
  */
 export function councilRecordOf(docs: readonly CouncilDoc[], name: string, q: string | undefined, found: readonly Mention[]): CouncilResponse {
-  const wanted = name.replace(/_/g, ' ');
+  const wanted = askedName(name);
   const keys = councilKeys(wanted);
   // The name asked for as its newest report has it; a council with no reports of its own (a
   // predecessor) as the boundary changes name it; else the newest report's council.
